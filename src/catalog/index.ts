@@ -1,0 +1,23 @@
+import type { KindRules } from "../spec/kinds.js";
+import type { DependencyKind } from "./kind.js";
+import { postgres } from "./postgres.js";
+import { rabbitmq } from "./rabbitmq.js";
+import { redis } from "./redis.js";
+
+/** Every dependency kind parity knows; adding one is one module and one line here. */
+export const catalog: ReadonlyMap<string, DependencyKind> = new Map(
+  [postgres, redis, rabbitmq].map((kind) => [kind.name, kind]),
+);
+
+/** What the spec layer needs to validate services against the catalog. */
+export const kindRules: KindRules = {
+  kinds: new Map([...catalog.values()].map((k) => [k.name, { options: k.options, port: k.port }])),
+};
+
+export function kindOf(name: string): DependencyKind {
+  const kind = catalog.get(name);
+  if (!kind) throw new Error(`unknown kind ${name}`); // the spec loader rejects these first
+  return kind;
+}
+
+export type { DependencyKind, ServiceProfile, Check, ServerEnv, NamedPort } from "./kind.js";

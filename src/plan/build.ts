@@ -1,0 +1,204 @@
+import { kindOf } from "../catalog/index.js";
+import { topologicalLevels } from "../graph/dag.js";
+import type {
+  AppSpec,
+  Command,
+  JobSpec,
+  ResourcesSpec,
+  ServiceSpec,
+  Spec,
+} from "../spec/schema.js";
+import { wireEnv } from "./env.js";
+import { passwordEnv, secretName } from "./names.js";
+import type { SecretSource } from "./secrets.js";
+import type {
+  AppResource,
+  ImageSource,
+  JobResource,
+  Plan,
+  Resource,
+  ServiceResource,
+} from "./types.js";
+
+const STORAGE_CLASS = "parity-retain";
+const JOB_RESOURCES = { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" };
+const APP_RESOURCES = { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" };
+
+/** Spec → Plan: the resolved graph of services, jobs and apps, with credentials and wired env. */
+export function buildPlan(spec: Spec, secrets: SecretSource): Plan {
+  const services = Object.entries(spec.services).map(([name, s]) =>
+    planService(name, s, spec.name, secrets),
+  );
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const apps = Object.entries(spec.apps);
+  const defaultApp = apps[0];
+
+  const jobs = Object.entries(spec.jobs).map(([name, job]) => {
+    const app = job.app ? ([job.app, spec.apps[job.app]!] as const) : defaultApp;
+    return planJob(name, job, app, byName);
+  });
+  const jobNames = jobs.map((j) => j.name);
+  const explicit = new Map<string, readonly string[]>([
+    ...services.map((s) => [s.name, []] as const),
+    ...jobs.map((j) => [j.name, j.after] as const),
+    ...apps.map(([name, app]) => [name, unique([...app.uses, ...app.after])] as const),
+  ]);
+  const planned: Resource[] = [
+    ...services,
+    ...jobs,
+    ...apps.map(([name, app]) => planApp(name, app, jobsBefore(name, jobNames, explicit), byName)),
+  ];
+  const deps = new Map(planned.map((r) => [r.name, r.after]));
+  return {
+    stack: spec.name,
+    namespace: spec.namespace ?? spec.name,
+    resources: planned,
+    deps,
+    levels: topologicalLevels(deps),
+    cluster: {
+      name: spec.cluster.name ?? spec.name,
+      storage: spec.cluster.storage,
+      agents: spec.cluster.agents,
+      storageClass: STORAGE_CLASS,
+    },
+  };
+}
+
+function planService(
+  name: string,
+  spec: ServiceSpec,
+  stack: string,
+  secrets: SecretSource,
+): ServiceResource {
+  const kind = kindOf(spec.kind ?? name);
+  const profile = kind.profile(spec, stack);
+  const key = passwordEnv(name);
+  const management = profile.ports.find((p) => p.name === "management");
+  return {
+    sort: "service",
+    name,
+    after: [],
+    kind: kind.name,
+    profile,
+    persistent: spec.persistent,
+    storage: spec.storage,
+    forward: spec.forward === false ? undefined : (spec.forward ?? kind.port),
+    extraForwards:
+      management && spec.forward !== false
+        ? [{ host: management.port, container: management.port }]
+        : [],
+    secretName: secretName(name),
+    passwordEnv: key,
+    password: secrets.get(key),
+    extraEnv: spec.env,
+    resources: withDefaults(spec.resources, profile.resources),
+  };
+}
+
+function planJob(
+  name: string,
+  job: JobSpec,
+  app: readonly [string, AppSpec] | undefined,
+  services: ReadonlyMap<string, ServiceResource>,
+): JobResource {
+  const command = toArgv(job.command);
+  return {
+    sort: "job",
+    name,
+    after: unique([...job.uses, ...job.after]),
+    image: job.image ? { image: job.image, build: undefined } : imageOf(app![0], app![1]),
+    command,
+    localCommand: job.local?.command ? toArgv(job.local.command) : command,
+    localDir: job.local?.dir ?? ".",
+    dev: job.dev,
+    timeout: job.timeout,
+    uses: job.uses,
+    env: wireEnv(job.uses, job.env, services),
+    resources: withDefaults(job.resources, JOB_RESOURCES),
+    spec: job,
+  };
+}
+
+function planApp(
+  name: string,
+  app: AppSpec,
+  jobs: string[],
+  services: ReadonlyMap<string, ServiceResource>,
+): AppResource {
+  const command = app.command ? toArgv(app.command) : undefined;
+  const chart =
+    app.chart === undefined
+      ? undefined
+      : typeof app.chart === "string"
+        ? { path: app.chart, values: [], set: {} }
+        : app.chart;
+  return {
+    sort: "app",
+    name,
+    after: unique([...app.uses, ...app.after, ...jobs]),
+    image: imageOf(name, app),
+    port: app.port,
+    command,
+    localCommand: app.local?.command ? toArgv(app.local.command) : command,
+    localDir: app.local?.dir ?? ".",
+    readiness: app.readiness ?? (app.port ? "/healthz" : undefined),
+    replicas: app.replicas,
+    forward: app.forward === false ? undefined : (app.forward ?? app.port),
+    chart,
+    uses: app.uses,
+    env: wireEnv(app.uses, app.env, services),
+    resources: withDefaults(app.resources, APP_RESOURCES),
+    spec: app,
+  };
+}
+
+/**
+ * The jobs an app waits for: every job, except those that (transitively) wait for the app
+ * themselves, such as a smoke test; waiting on those would be a cycle.
+ */
+function jobsBefore(
+  app: string,
+  jobs: string[],
+  deps: ReadonlyMap<string, readonly string[]>,
+): string[] {
+  const reaches = (from: string, seen = new Set<string>()): boolean => {
+    if (from === app) return true;
+    if (seen.has(from)) return false;
+    seen.add(from);
+    return (deps.get(from) ?? []).some((d) => reaches(d, seen));
+  };
+  return jobs.filter((job) => !reaches(job));
+}
+
+function imageOf(name: string, app: AppSpec): ImageSource {
+  const build =
+    app.build === undefined
+      ? undefined
+      : typeof app.build === "string"
+        ? { context: app.build }
+        : app.build;
+  return {
+    image: app.image ?? name,
+    build: build && { context: build.context, dockerfile: build.dockerfile, target: build.target },
+  };
+}
+
+/** A string command runs through a shell, as it would in a Dockerfile's shell form. */
+export function toArgv(command: Command): string[] {
+  return typeof command === "string" ? ["sh", "-c", command] : command;
+}
+
+function withDefaults(
+  given: ResourcesSpec | undefined,
+  defaults: Required<ResourcesSpec>,
+): Required<ResourcesSpec> {
+  return {
+    cpu: given?.cpu ?? defaults.cpu,
+    memory: given?.memory ?? defaults.memory,
+    memoryLimit: given?.memoryLimit ?? defaults.memoryLimit,
+  };
+}
+
+function unique(names: string[]): string[] {
+  return [...new Set(names)];
+}

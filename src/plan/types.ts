@@ -1,0 +1,94 @@
+import type { ServiceProfile } from "../catalog/index.js";
+import type { AppSpec, Command, JobSpec, ResourcesSpec } from "../spec/schema.js";
+
+/**
+ * An environment variable a job or app receives. Where the value differs between the cluster
+ * (Service DNS names, `$(VAR)` expansion) and this machine (127.0.0.1, forwarded ports), both are kept.
+ */
+export type EnvVar =
+  | { name: string; source: "literal"; value: string }
+  | { name: string; source: "secret"; secret: string; key: string; value: string }
+  | { name: string; source: "connection"; service: string; cluster: string; host: string };
+
+interface ResourceBase {
+  name: string;
+  /** Resources that must be ready (jobs: completed) before this one starts. */
+  after: string[];
+}
+
+export interface ServiceResource extends ResourceBase {
+  sort: "service";
+  kind: string;
+  profile: ServiceProfile;
+  persistent: boolean;
+  storage: string;
+  /** Host port forwarded to the main port, if any. */
+  forward: number | undefined;
+  /** Extra forwards (`host:container`), e.g. the RabbitMQ management UI. */
+  extraForwards: Array<{ host: number; container: number }>;
+  /** Kubernetes Secret holding `password`. */
+  secretName: string;
+  /** Name of the password variable in every container that needs it (`POSTGRES_PASSWORD`). */
+  passwordEnv: string;
+  /** The generated password (URL-safe). */
+  password: string;
+  /** Extra server environment from the spec. */
+  extraEnv: Record<string, string>;
+  resources: Required<ResourcesSpec>;
+}
+
+/** Where a job's or app's image comes from. */
+export interface ImageSource {
+  image: string;
+  /** Set when parity (Tilt) builds the image. */
+  build:
+    { context: string; dockerfile: string | undefined; target: string | undefined } | undefined;
+}
+
+export interface JobResource extends ResourceBase {
+  sort: "job";
+  image: ImageSource;
+  command: string[];
+  /** The command for the local target. */
+  localCommand: string[];
+  localDir: string;
+  dev: boolean;
+  timeout: number;
+  uses: string[];
+  env: EnvVar[];
+  resources: Required<ResourcesSpec>;
+  spec: JobSpec;
+}
+
+export interface AppResource extends ResourceBase {
+  sort: "app";
+  image: ImageSource;
+  port: number | undefined;
+  command: string[] | undefined;
+  localCommand: string[] | undefined;
+  localDir: string;
+  readiness: string | undefined;
+  replicas: number;
+  forward: number | undefined;
+  chart: { path: string; values: string[]; set: Record<string, string> } | undefined;
+  uses: string[];
+  env: EnvVar[];
+  resources: Required<ResourcesSpec>;
+  spec: AppSpec;
+}
+
+export type Resource = ServiceResource | JobResource | AppResource;
+
+export interface Plan {
+  stack: string;
+  namespace: string;
+  /** Services, then jobs, then apps, each in spec order. */
+  resources: Resource[];
+  /** Prerequisites of each resource: explicit (`uses`, `after`) and implicit (apps after jobs). */
+  deps: ReadonlyMap<string, readonly string[]>;
+  /** Topological levels: each level can start in parallel once the previous ones are ready. */
+  levels: string[][];
+  cluster: { name: string; storage: string; agents: number; storageClass: string };
+}
+
+export type { Command };

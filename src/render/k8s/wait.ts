@@ -1,0 +1,26 @@
+import type { Plan, ServiceResource } from "../../plan/types.js";
+import { secretEnv } from "./env.js";
+
+/**
+ * initContainers that hold a pod until each service it uses answers. Each runs in the service's
+ * own image, which the node already has, so waiting costs no extra pull.
+ */
+export function waitContainers(
+  plan: Plan,
+  uses: readonly string[],
+): Array<Record<string, unknown>> {
+  return uses.map((name) => {
+    const service = plan.resources.find(
+      (r): r is ServiceResource => r.sort === "service" && r.name === name,
+    )!;
+    const port = service.profile.ports[0]!.port;
+    return {
+      name: `wait-for-${name}`,
+      image: service.profile.image,
+      imagePullPolicy: "IfNotPresent",
+      command: ["sh", "-c", service.profile.waitScript(name, port)],
+      env: [secretEnv("PASSWORD", service.secretName)],
+      resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+    };
+  });
+}

@@ -1,0 +1,186 @@
+import { z } from "zod";
+
+/** RFC 1123 label: what Kubernetes accepts as a Service, Deployment or namespace name. */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const dnsLabel = z
+  .string()
+  .max(63, "must be at most 63 characters (a DNS-1123 label)")
+  .regex(
+    DNS1123_LABEL,
+    "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
+  );
+
+const port = z.number().int().min(1).max(65535);
+
+/** A host port to forward, or `false` for none. */
+const forward = z.union([port, z.literal(false)]);
+
+/** A version is a string; a YAML number is accepted when it cannot have lost digits (`17`, not `18.10`). */
+const version = z.union([
+  z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]*$/, 'must be an image tag such as "17" or "17.7"'),
+  z
+    .number()
+    .int('write a version with a dot as a string ("18.10"): YAML reads 18.10 as the number 18.1')
+    .nonnegative()
+    .transform(String),
+]);
+
+/** Kubernetes resource quantity, e.g. `1Gi`, `500Mi`. */
+const quantity = z
+  .string()
+  .regex(
+    /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/,
+    "must be a Kubernetes quantity such as 1Gi or 500Mi",
+  );
+
+const command = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+
+const envMap = z.record(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"),
+  z.union([z.string(), z.number(), z.boolean()]).transform(String),
+);
+
+const resources = z.strictObject({
+  cpu: z.string().optional().describe("CPU request, e.g. 100m"),
+  memory: quantity.optional().describe("memory request, e.g. 256Mi"),
+  memoryLimit: quantity.optional().describe("memory limit, e.g. 1Gi"),
+});
+
+/** How to run a job or app on the local target, where there is no image. */
+const local = z.strictObject({
+  command: command.optional().describe("command run on the local target instead of `command`"),
+  dir: z
+    .string()
+    .optional()
+    .describe("working directory, relative to parity.yaml (default: its directory)"),
+});
+
+const nameList = z.array(dnsLabel).default([]);
+
+/** Options shared by every kind; the catalog says which ones a kind accepts. */
+export const serviceSchema = z.strictObject({
+  kind: z
+    .string()
+    .optional()
+    .describe("catalog kind; defaults to the service's name (postgres, redis, rabbitmq)"),
+  version: version.optional().describe("image tag; defaults to the catalog's pinned tag"),
+  image: z
+    .string()
+    .optional()
+    .describe("image repository override (the official image by default)"),
+  database: dnsLabel.optional().describe("postgres: database name (default: the stack name)"),
+  user: dnsLabel.optional().describe("postgres, rabbitmq: user name (default: the stack name)"),
+  vhost: z.string().optional().describe("rabbitmq: virtual host (default: /)"),
+  management: z.boolean().optional().describe("rabbitmq: run the management UI on 15672"),
+  persistent: z.boolean().default(true).describe("keep data on a persistent volume"),
+  storage: quantity.default("1Gi").describe("size of the persistent volume"),
+  forward: forward
+    .optional()
+    .describe("host port to forward to the service (default: its own port); false for none"),
+  env: envMap.default({}).describe("extra environment for the server"),
+  resources: resources.optional(),
+});
+
+export const jobSchema = z.strictObject({
+  command: command.describe("command the job runs (a string runs through sh -c)"),
+  image: z
+    .string()
+    .optional()
+    .describe("image to run; default: the image of the app the job belongs to"),
+  app: dnsLabel
+    .optional()
+    .describe("app whose image and build the job uses (default: the first app)"),
+  uses: nameList.describe("services whose connection env the job receives; it runs after them"),
+  after: nameList.describe("resources that must be ready (jobs: completed) first"),
+  dev: z
+    .boolean()
+    .default(false)
+    .describe("development only (a seed): kept out of the staging manifests"),
+  env: envMap.default({}),
+  timeout: z.number().int().positive().default(600).describe("seconds before the job is failed"),
+  resources: resources.optional(),
+  local: local.optional(),
+});
+
+const build = z.union([
+  z.string().min(1),
+  z.strictObject({
+    context: z.string().default("."),
+    dockerfile: z.string().optional(),
+    target: z.string().optional(),
+  }),
+]);
+
+const chart = z.union([
+  z.string().min(1),
+  z.strictObject({
+    path: z.string().min(1).describe("chart directory, relative to parity.yaml"),
+    values: z.array(z.string()).default([]).describe("values files, relative to parity.yaml"),
+    set: envMapLike().default({}).describe("--set overrides"),
+  }),
+]);
+
+function envMapLike() {
+  return z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+}
+
+export const appSchema = z.strictObject({
+  image: z.string().optional().describe("image name (default: the app's name)"),
+  build: build.optional().describe("docker build context, or {context, dockerfile, target}"),
+  port: port.optional().describe("port the app listens on"),
+  command: command.optional().describe("command to run instead of the image's"),
+  readiness: z
+    .string()
+    .regex(/^\//, "must be an HTTP path starting with /")
+    .optional()
+    .describe("HTTP readiness path (default: /healthz when a port is set)"),
+  replicas: z.number().int().min(0).default(1),
+  env: envMap.default({}),
+  uses: nameList.describe("services whose connection env the app receives; it starts after them"),
+  after: nameList.describe("resources that must be ready first (the app also waits for every job)"),
+  forward: forward
+    .optional()
+    .describe("host port forwarded to the app (default: its port); false for none"),
+  chart: chart
+    .optional()
+    .describe("the app's own Helm chart; its objects replace the rendered Deployment"),
+  resources: resources.optional(),
+  local: local.optional(),
+});
+
+export const clusterSchema = z.strictObject({
+  name: dnsLabel.optional().describe("cluster name (default: the stack name)"),
+  storage: z
+    .string()
+    .default(".parity/storage")
+    .describe("host directory that keeps volume data across cluster re-creation"),
+  agents: z.number().int().min(0).max(9).default(0),
+});
+
+export const specSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: dnsLabel.describe("name of the stack (label app.kubernetes.io/part-of)"),
+  namespace: dnsLabel.optional().describe("Kubernetes namespace (default: the stack name)"),
+  services: z
+    .record(
+      dnsLabel,
+      serviceSchema.nullable().transform((s) => s ?? serviceSchema.parse({})),
+    )
+    .default({}),
+  jobs: z.record(dnsLabel, jobSchema).default({}),
+  apps: z.record(dnsLabel, appSchema).default({}),
+  cluster: clusterSchema.default(() => clusterSchema.parse({})),
+});
+
+/** The spec as written. */
+export type SpecInput = z.input<typeof specSchema>;
+/** The spec with every default applied. */
+export type Spec = z.output<typeof specSchema>;
+export type ServiceSpec = z.output<typeof serviceSchema>;
+export type JobSpec = z.output<typeof jobSchema>;
+export type AppSpec = z.output<typeof appSchema>;
+export type ClusterSpec = z.output<typeof clusterSchema>;
+export type Command = z.output<typeof command>;
+export type ResourcesSpec = z.output<typeof resources>;
+export type LocalSpec = z.output<typeof local>;
