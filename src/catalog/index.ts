@@ -11,7 +11,7 @@ export const catalog: ReadonlyMap<string, DependencyKind> = new Map(
 
 /** What the spec layer needs to validate services against the catalog. */
 export const kindRules: KindRules = {
-  kinds: new Map([...catalog.values()].map((k) => [k.name, { options: k.options, port: k.port }])),
+  kinds: catalog,
 };
 
 export function kindOf(name: string): DependencyKind {

@@ -1,3 +1,4 @@
+import type { KindRule } from "../spec/kinds.js";
 import type { ServiceSpec } from "../spec/schema.js";
 
 /** A health check, independent of where it runs (a Kubernetes probe, or the local target's poller). */
@@ -54,14 +55,10 @@ export interface ServiceProfile {
   waitScript(host: string, port: number): string;
 }
 
-/** A dependency kind of the catalog: one module each. */
-export interface DependencyKind {
+/** A dependency kind of the catalog: one module each. Its spec rules are part of it. */
+export interface DependencyKind extends KindRule {
   readonly name: string;
   readonly description: string;
-  /** Kind-specific options of the spec this kind accepts (beyond the common ones). */
-  readonly options: readonly string[];
-  /** The main port. */
-  readonly port: number;
   profile(service: ServiceSpec, stack: string): ServiceProfile;
 }
 

@@ -9,6 +9,7 @@ export const rabbitmq: DependencyKind = {
   description: "RabbitMQ (official image rabbitmq)",
   options: ["user", "vhost", "management"],
   port: PORT,
+  optionPorts: { management: MANAGEMENT_PORT },
   profile(service, stack) {
     const version = service.version ?? "4.2.2";
     const tag =

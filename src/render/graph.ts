@@ -19,7 +19,8 @@ export function renderGraph(plan: Plan, format: GraphFormat): string {
     (plan.deps.get(r.name) ?? []).map((d) => [d, r.name] as const),
   );
   if (format === "mermaid") {
-    const id = (name: string) => name.replace(/-/g, "_");
+    // `end` closes a subgraph in Mermaid, so that one id gets a suffix.
+    const id = (name: string) => (name === "end" ? "end_" : name.replace(/-/g, "_"));
     return (
       [
         "flowchart LR",

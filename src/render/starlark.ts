@@ -13,7 +13,8 @@ export function str(value: string): string {
 }
 
 export function value(v: StarValue, indent = ""): string {
-  if (v instanceof Raw) return v.code;
+  // A nested call spanning lines takes the indentation of where it stands.
+  if (v instanceof Raw) return v.code.replace(/\n/g, `\n${indent}`);
   if (typeof v === "string") return str(v);
   if (typeof v === "number") return String(v);
   if (typeof v === "boolean") return v ? "True" : "False";

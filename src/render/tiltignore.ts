@@ -6,7 +6,7 @@ import { fromRoot, GENERATED, type RenderLayout } from "./files.js";
  * rebuild the app), and the folders `helm dependency build` rewrites (Tilt would restart forever).
  */
 export function renderTiltignore(plan: Plan, layout: RenderLayout): string {
-  const lines = [`# ${GENERATED}`, ".parity/*", `!${layout.secretsFile}`];
+  const lines = [`# ${GENERATED}`, `${fromRoot(layout, ".parity")}/*`, `!${layout.secretsFile}`];
   const charts = new Set<string>();
   for (const r of plan.resources)
     if (r.sort === "app" && r.chart) charts.add(fromRoot(layout, r.chart.path));

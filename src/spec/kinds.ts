@@ -1,10 +1,16 @@
 /** What the spec layer needs to know of the catalog, handed in so that `spec` imports nothing of parity. */
 export interface KindRules {
-  /** Every known dependency kind: the kind-specific options it accepts and its default port. */
-  readonly kinds: ReadonlyMap<
-    string,
-    { readonly options: readonly string[]; readonly port: number }
-  >;
+  /** Every known dependency kind by name. */
+  readonly kinds: ReadonlyMap<string, KindRule>;
+}
+
+export interface KindRule {
+  /** Kind-specific options the kind accepts, beyond the common ones. */
+  readonly options: readonly string[];
+  /** The main port, forwarded to the host by default. */
+  readonly port: number;
+  /** Ports that a boolean option adds and forwards (rabbitmq `management` → 15672). */
+  readonly optionPorts?: Readonly<Record<string, number>>;
 }
 
 /** Options every kind accepts. */

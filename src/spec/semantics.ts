@@ -217,7 +217,12 @@ function checkForwards(services: Raw, apps: Raw, rules: KindRules, issues: RawIs
   for (const [name, raw] of Object.entries(services)) {
     const body = isRecord(raw) ? raw : {};
     const kind = typeof body.kind === "string" ? body.kind : name;
-    claim(body.forward ?? rules.kinds.get(kind)?.port, ["services", name, "forward"]);
+    const rule = rules.kinds.get(kind);
+    claim(body.forward ?? rule?.port, ["services", name, "forward"]);
+    if (body.forward === false) continue;
+    for (const [option, port] of Object.entries(rule?.optionPorts ?? {})) {
+      if (body[option] === true) claim(port, ["services", name, option]);
+    }
   }
   for (const [name, body] of Object.entries(apps)) {
     if (isRecord(body)) claim(body.forward ?? body.port, ["apps", name, "forward"]);
