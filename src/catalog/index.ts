@@ -1,8 +1,8 @@
 import type { KindRules } from "../spec/kinds.js";
 import type { DependencyKind } from "./kind.js";
-import { postgres } from "./postgres.js";
-import { rabbitmq } from "./rabbitmq.js";
-import { redis } from "./redis.js";
+import { postgres } from "./postgres/index.js";
+import { rabbitmq } from "./rabbitmq/index.js";
+import { redis } from "./redis/index.js";
 
 /** Every dependency kind parity knows; adding one is one module and one line here. */
 export const catalog: ReadonlyMap<string, DependencyKind> = new Map(

@@ -60,10 +60,78 @@ export interface DependencyKind extends KindRule {
   readonly name: string;
   readonly description: string;
   profile(service: ServiceSpec, stack: string): ServiceProfile;
+  /** How the local target runs it. */
+  readonly local: LocalRecipe;
 }
 
 /** `17.7` → 17; `latest` or a name → undefined. */
 export function majorOf(version: string): number | undefined {
   const match = /^(\d+)/.exec(version);
   return match ? Number(match[1]) : undefined;
+}
+
+/** What a local recipe is given: the service as this machine runs it. */
+export interface LocalContext {
+  name: string;
+  stack: string;
+  /** Host port of the main port (the spec's forward, or the kind's port). */
+  port: number;
+  /** Host ports of extra ports by name (rabbitmq `management`, `dist`, `epmd`), from `extraPorts`. */
+  ports: Record<string, number>;
+  password: string;
+  user: string | undefined;
+  database: string | undefined;
+  persistent: boolean;
+  /** Private, persistent data directory (like a PVC). */
+  dataDir: string;
+  /** Private directory for config files, recreated on each start. */
+  runDir: string;
+  /** Private directory with a short path, for unix sockets (their paths are limited to ~100 bytes). */
+  socketDir: string;
+  /** Resolved executables by name. */
+  bin: Record<string, string>;
+}
+
+/** A process to run: an executable named in `binaries`, arguments and extra environment. */
+export interface LocalProcess {
+  bin: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+/** A file the recipe needs before it starts (configuration with secrets: mode 0600). */
+export interface LocalFile {
+  path: string;
+  content: string;
+}
+
+/** How to run a kind as a plain process on this machine: the `local` target's half of the catalog. */
+export interface LocalRecipe {
+  /** Debian/Ubuntu package that provides the server. */
+  readonly package: string;
+  /** Executables needed; each is looked up in `searchDirs`, then on PATH. */
+  readonly binaries: readonly string[];
+  /** Directories to search first, newest first; `*` matches one path segment (versions). */
+  searchDirs(major: number | undefined): string[];
+  /**
+   * How to read the server's version without starting it: the output of an executable, or the
+   * resolved path of one (`.../rabbitmq_server-3.10.8/...`); group 1 of `pattern` is the version.
+   */
+  readonly versionProbe: { bin: string; args?: string[]; pattern: RegExp };
+  /** Servers that refuse to run as root (postgres) run as an unprivileged user. */
+  readonly unprivileged: boolean;
+  /** Extra host ports by name, allocated from the main port when not forwarded explicitly. */
+  extraPorts(service: ServiceSpec, port: number): Record<string, number>;
+  /** Files written into runDir (or dataDir) before init and start. */
+  files(ctx: LocalContext): LocalFile[];
+  /** First start only (empty data directory): initialisation commands, run in order. */
+  init(ctx: LocalContext): LocalProcess[];
+  /** The long-running server. */
+  server(ctx: LocalContext): LocalProcess;
+  /** One readiness attempt: a real login with the generated credentials; rejects when not ready. */
+  ready(ctx: LocalContext): Promise<void>;
+  /** The signal for a clean, fast shutdown. */
+  readonly stopSignal: NodeJS.Signals;
+  /** Commands run after the server stopped (or was found dead), to remove what it left behind. */
+  afterStop(ctx: LocalContext): LocalProcess[];
 }

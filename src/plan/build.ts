@@ -92,6 +92,7 @@ function planService(
     password: secrets.get(key),
     extraEnv: spec.env,
     resources: withDefaults(spec.resources, profile.resources),
+    spec,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ServiceProfile } from "../catalog/index.js";
-import type { AppSpec, Command, JobSpec, ResourcesSpec } from "../spec/schema.js";
+import type { AppSpec, Command, JobSpec, ResourcesSpec, ServiceSpec } from "../spec/schema.js";
 
 /**
  * An environment variable a job or app receives. Where the value differs between the cluster
@@ -35,6 +35,7 @@ export interface ServiceResource extends ResourceBase {
   /** Extra server environment from the spec. */
   extraEnv: Record<string, string>;
   resources: Required<ResourcesSpec>;
+  spec: ServiceSpec;
 }
 
 /** Where a job's or app's image comes from. */

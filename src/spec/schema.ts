@@ -11,6 +11,25 @@ const dnsLabel = z
     "must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit",
   );
 
+/** RFC 1035 label: Service names must also start with a letter. */
+export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+const serviceLikeName = (max: number, why: string) =>
+  z
+    .string()
+    .max(max, why)
+    .regex(
+      DNS1035_LABEL,
+      "must be a DNS-1035 label (it names a Kubernetes Service): lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
+    );
+
+/** `<service>-credentials` and `wait-for-<service>` must stay within 63 characters. */
+const serviceName = serviceLikeName(
+  51,
+  "at most 51 characters: parity derives <name>-credentials from it",
+);
+const appName = serviceLikeName(63, "at most 63 characters");
+
 const port = z.number().int().min(1).max(65535);
 
 /** A host port to forward, or `false` for none. */
@@ -164,12 +183,12 @@ export const specSchema = z.strictObject({
   namespace: dnsLabel.optional().describe("Kubernetes namespace (default: the stack name)"),
   services: z
     .record(
-      dnsLabel,
+      serviceName,
       serviceSchema.nullable().transform((s) => s ?? serviceSchema.parse({})),
     )
     .default({}),
   jobs: z.record(dnsLabel, jobSchema).default({}),
-  apps: z.record(dnsLabel, appSchema).default({}),
+  apps: z.record(appName, appSchema).default({}),
   cluster: clusterSchema.default(() => clusterSchema.parse({})),
 });
 

@@ -133,6 +133,16 @@ const badSpecs: Array<[string, string, string]> = [
     "name: a\nservices:\n  rabbitmq:\n    management: true\n  events:\n    kind: rabbitmq\n    forward: 5673\n    management: true\n",
     "parity.yaml:8:17: services.events.management: host port 15672 is already forwarded to services.rabbitmq",
   ],
+  [
+    "a service name starting with a digit (not a valid Service name)",
+    "name: a\nservices:\n  1cache:\n    kind: redis\n",
+    "parity.yaml:3:3: services.1cache: must be a DNS-1035 label (it names a Kubernetes Service)",
+  ],
+  [
+    "a service name too long for its derived names",
+    `name: a\nservices:\n  ${"p".repeat(52)}:\n    kind: redis\n`,
+    `parity.yaml:3:3: services.${"p".repeat(52)}: at most 51 characters: parity derives <name>-credentials from it`,
+  ],
   ["duplicate key", "name: a\nname: b\n", "parity.yaml:2:1: Map keys must be unique"],
   ["YAML syntax error", "name: a\nservices: [\n", "parity.yaml:3:1: "],
   [

@@ -1,4 +1,5 @@
-import { majorOf, type DependencyKind } from "./kind.js";
+import { majorOf, type DependencyKind } from "../kind.js";
+import { rabbitmqLocal } from "./local.js";
 
 const PORT = 5672;
 const MANAGEMENT_PORT = 15672;
@@ -9,6 +10,7 @@ export const rabbitmq: DependencyKind = {
   description: "RabbitMQ (official image rabbitmq)",
   options: ["user", "vhost", "management"],
   port: PORT,
+  local: rabbitmqLocal,
   optionPorts: { management: MANAGEMENT_PORT },
   profile(service, stack) {
     const version = service.version ?? "4.2.2";

@@ -1,4 +1,5 @@
-import { majorOf, type DependencyKind } from "./kind.js";
+import { majorOf, type DependencyKind } from "../kind.js";
+import { redisLocal } from "./local.js";
 
 const PORT = 6379;
 
@@ -8,6 +9,7 @@ export const redis: DependencyKind = {
   description: "Redis (official image redis)",
   options: [],
   port: PORT,
+  local: redisLocal,
   profile(service) {
     const version = service.version ?? "8.4.0";
     // Redis keeps nothing on restart unless asked; AOF is the durable choice for a dev volume.

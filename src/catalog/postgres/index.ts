@@ -1,4 +1,5 @@
-import { majorOf, type DependencyKind } from "./kind.js";
+import { majorOf, type DependencyKind } from "../kind.js";
+import { postgresLocal } from "./local.js";
 
 const PORT = 5432;
 
@@ -8,6 +9,7 @@ export const postgres: DependencyKind = {
   description: "PostgreSQL (official image postgres)",
   options: ["database", "user"],
   port: PORT,
+  local: postgresLocal,
   profile(service, stack) {
     const version = service.version ?? "18.1";
     const major = majorOf(version);
