@@ -7,6 +7,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Script } from "node:vm";
 
+// `parity logs | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const file = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "parity.cjs");
 if (!existsSync(file)) {
   process.stderr.write("parity is not built: run `npm run build` in its directory\n");

@@ -20,4 +20,13 @@ export function kindOf(name: string): DependencyKind {
   return kind;
 }
 
-export type { DependencyKind, ServiceProfile, Check, ServerEnv, NamedPort } from "./kind.js";
+export type {
+  DependencyKind,
+  ServiceProfile,
+  Check,
+  ServerEnv,
+  NamedPort,
+  LocalRecipe,
+  LocalContext,
+  LocalProcess,
+} from "./kind.js";

@@ -124,8 +124,10 @@ export interface LocalRecipe {
   extraPorts(service: ServiceSpec, port: number): Record<string, number>;
   /** Files written into runDir (or dataDir) before init and start. */
   files(ctx: LocalContext): LocalFile[];
-  /** First start only (empty data directory): initialisation commands, run in order. */
+  /** First start only: initialisation commands, run in order. */
   init(ctx: LocalContext): LocalProcess[];
+  /** A file in the data directory that exists once `init` has completed (else init runs again, on an emptied directory). */
+  readonly initializedMarker?: string;
   /** The long-running server. */
   server(ctx: LocalContext): LocalProcess;
   /** One readiness attempt: a real login with the generated credentials; rejects when not ready. */

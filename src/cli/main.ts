@@ -34,6 +34,69 @@ export async function main(
     });
 
   program
+    .command("up")
+    .description("start the stack (or the named resources and what they need) in dependency order")
+    .argument("[resources...]", "resources to start; default: all")
+    .option("--target <target>", "where to run it: local (processes on this machine)", "local")
+    .option("-d, --detach", "return once everything is ready and leave it running")
+    .option("--fresh", "wipe the data of the named services (default: all) first")
+    .action(
+      async (names: string[], opts: { target: string; detach?: boolean; fresh?: boolean }) => {
+        const { upCommand } = await import("./commands/up.js");
+        const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
+        code = await upCommand({ file: file(), names, ...opts }, output, tty);
+      },
+    );
+
+  program
+    .command("down")
+    .description("stop what the stack runs, in reverse order; data is kept")
+    .option("--volumes", "also remove the services' data")
+    .action(async (opts: { volumes?: boolean }) => {
+      const { downCommand } = await import("./commands/down.js");
+      code = await downCommand({ file: file(), ...opts }, output);
+    });
+
+  program
+    .command("status")
+    .description("state, pid, port, uptime and URL of each resource")
+    .option("--json", "machine-readable output")
+    .action(async (opts: { json?: boolean }) => {
+      const { statusCommand } = await import("./commands/status.js");
+      code = await statusCommand({ file: file(), ...opts }, output);
+    });
+
+  program
+    .command("logs")
+    .description("the logs of the stack's resources, from .parity/logs/")
+    .argument("[resources...]", "resources; default: all")
+    .option("-f, --follow", "keep printing new lines")
+    .action(async (names: string[], opts: { follow?: boolean }) => {
+      const { logsCommand } = await import("./commands/logs.js");
+      code = await logsCommand({ file: file(), names, ...opts }, output);
+    });
+
+  program
+    .command("env")
+    .description("the environment an app receives, with this machine's values (for IDEs)")
+    .option("--for <name>", "the app or job (default: the first app)")
+    .option("--format <format>", "dotenv, shell or json", "dotenv")
+    .option("--show-secrets", "print passwords instead of ***")
+    .action(async (opts: { for?: string; format: string; showSecrets?: boolean }) => {
+      const { envCommand } = await import("./commands/env.js");
+      code = envCommand({ file: file(), ...opts }, output);
+    });
+
+  program
+    .command("doctor")
+    .description("what the local target needs for this spec, and what is missing")
+    .option("--install", "install missing packages with apt-get (as root)")
+    .action(async (opts: { install?: boolean }) => {
+      const { doctorCommand } = await import("./commands/doctor.js");
+      code = doctorCommand({ file: file(), ...opts }, output);
+    });
+
+  program
     .command("graph")
     .description("print the resource graph")
     .option("--format <format>", "mermaid or dot", "mermaid")

@@ -15,6 +15,7 @@ export const postgresLocal: LocalRecipe = {
   unprivileged: true,
   extraPorts: () => ({}),
   files: (ctx) => [{ path: join(ctx.runDir, "pwfile"), content: `${ctx.password}\n` }],
+  initializedMarker: "PG_VERSION",
   init: (ctx) => [
     {
       bin: "initdb",

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { RUN_HEADER } from "./log-tail.js";
 
 /** A process as the kernel knows it: the pid plus its start time, so a reused pid is not mistaken for it. */
 export interface ProcessIdentity {
@@ -31,6 +32,8 @@ export interface SpawnRequest {
   env: NodeJS.ProcessEnv;
   cwd: string;
   logPath: string;
+  /** Long-running servers outlive parity: parity does not wait for them to exit. */
+  outlive?: boolean;
   uid?: number;
   gid?: number;
 }
@@ -66,7 +69,7 @@ export function spawnLogged(request: SpawnRequest): Spawned {
       });
       child.once("exit", (code) => resolve(code));
     });
-    child.unref();
+    if (request.outlive) child.unref();
     const pid = child.pid ?? -1;
     return { identity: identityOf(pid) ?? { pid, startTicks: -1 }, exited };
   } finally {

@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, readdirSync, realpathSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import type { LocalRecipe } from "../../catalog/index.js";
+
+export interface ResolvedBinaries {
+  bin: Record<string, string>;
+  version: string | undefined;
+}
+
+/** The executables a recipe needs, or the names it could not find. */
+export function resolveBinaries(
+  recipe: LocalRecipe,
+  major: number | undefined,
+  path = process.env.PATH ?? "",
+): ResolvedBinaries | { missing: string[] } {
+  const dirs = [
+    ...recipe.searchDirs(major).flatMap(expand),
+    ...path.split(delimiter).filter(Boolean),
+  ];
+  const bin: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of recipe.binaries) {
+    const found = dirs.map((d) => join(d, name)).find(isExecutable);
+    if (found) bin[name] = found;
+    else missing.push(name);
+  }
+  if (missing.length) return { missing };
+  return { bin, version: readVersion(recipe, bin) };
+}
+
+function readVersion(recipe: LocalRecipe, bin: Record<string, string>): string | undefined {
+  const probe = recipe.versionProbe;
+  const executable = bin[probe.bin]!;
+  const text = probe.args
+    ? (spawnSync(executable, probe.args, { encoding: "utf8", timeout: 10_000 }).stdout ?? "")
+    : safeRealpath(executable);
+  return probe.pattern.exec(text)?.[1];
+}
+
+/** `/usr/lib/postgresql/*\/bin` → existing directories, highest version first. */
+function expand(pattern: string): string[] {
+  const star = pattern.indexOf("*");
+  if (star < 0) return [pattern];
+  const base = dirname(pattern.slice(0, star + 1));
+  const rest = pattern.slice(star + 1);
+  let entries: string[];
+  try {
+    entries = readdirSync(base);
+  } catch {
+    return [];
+  }
+  return entries
+    .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))
+    .map((entry) => `${join(base, entry)}${rest}`);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,62 @@
+/** Injected time, so waiting logic is tested without sleeping. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
+};
+
+export type PollOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Repeats `attempt` until it succeeds, `stop()` gives a reason to give up (the process died), the
+ * deadline passes or the signal aborts. Intervals grow from 50 ms to 500 ms: fast for servers
+ * that start in a blink, gentle on those that take seconds.
+ */
+export async function pollUntil(
+  attempt: () => Promise<void>,
+  options: {
+    timeoutMs: number;
+    clock?: Clock;
+    signal?: AbortSignal;
+    stop?: () => string | undefined;
+  },
+): Promise<PollOutcome> {
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + options.timeoutMs;
+  let interval = 50;
+  let lastError = "no answer yet";
+  for (;;) {
+    if (options.signal?.aborted) return { ok: false, reason: "interrupted" };
+    const stopped = options.stop?.();
+    if (stopped) return { ok: false, reason: stopped };
+    try {
+      await attempt();
+      return { ok: true };
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    const stoppedAfter = options.stop?.();
+    if (stoppedAfter) return { ok: false, reason: stoppedAfter };
+    if (clock.now() >= deadline) {
+      return {
+        ok: false,
+        reason: `not ready after ${Math.round(options.timeoutMs / 1000)} s (last answer: ${lastError})`,
+      };
+    }
+    await clock.sleep(Math.min(interval, Math.max(0, deadline - clock.now())), options.signal);
+    interval = Math.min(interval * 2, 500);
+  }
+}

@@ -1,0 +1,49 @@
+import type { Plan } from "../../plan/types.js";
+import { isAlive } from "./proc.js";
+import type { LocalTarget } from "./target.js";
+
+export interface ResourceStatus {
+  name: string;
+  sort: "service" | "job" | "app";
+  /** ready; running (but not answering); exited 0; failed; stopped (was started, is gone); not started. */
+  state: "ready" | "running" | "exited" | "failed" | "stopped" | "not started";
+  pid?: number;
+  ports: number[];
+  uptimeSeconds?: number;
+  exitCode?: number | null;
+}
+
+/** What each resource of the plan is doing right now, with a real readiness check for what runs. */
+export async function localStatus(
+  plan: Plan,
+  target: LocalTarget,
+  now = Date.now(),
+): Promise<ResourceStatus[]> {
+  const records = target.state.read().resources;
+  return Promise.all(
+    plan.resources.map(async (resource): Promise<ResourceStatus> => {
+      const record = records[resource.name];
+      const base = { name: resource.name, sort: resource.sort, ports: record?.ports ?? [] };
+      if (!record) return { ...base, state: "not started" };
+      const uptimeSeconds = Math.round((now - Date.parse(record.startedAt)) / 1000);
+      if (resource.sort === "job") {
+        if (record.process && isAlive(record.process))
+          return { ...base, state: "running", pid: record.process.pid, uptimeSeconds };
+        if (record.exitCode === undefined) return { ...base, state: "stopped" };
+        return {
+          ...base,
+          state: record.exitCode === 0 ? "exited" : "failed",
+          exitCode: record.exitCode,
+        };
+      }
+      if (!record.process || !isAlive(record.process)) return { ...base, state: "stopped" };
+      const ready = await target.isReady(resource);
+      return {
+        ...base,
+        state: ready ? "ready" : "running",
+        pid: record.process.pid,
+        uptimeSeconds,
+      };
+    }),
+  );
+}
