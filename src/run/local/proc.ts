@@ -52,7 +52,7 @@ export function spawnLogged(request: SpawnRequest): Spawned {
   const fd = openSync(request.logPath, "a", 0o600);
   writeSync(
     fd,
-    `--- parity: ${new Date().toISOString()} ${[request.command, ...request.args].join(" ")}\n`,
+    `${RUN_HEADER}${new Date().toISOString()} ${[request.command, ...request.args].join(" ")}\n`,
   );
   try {
     const child = spawn(request.command, request.args, {
