@@ -1,4 +1,8 @@
 import * as render from "./render.js";
+import * as up from "./up.js";
 
 /** Every benchmark suite, in the order results.md lists them. */
-export const suites = [{ name: "render", run: render.run }];
+export const suites = [
+  { name: "render", run: render.run },
+  { name: "up", run: up.run },
+];

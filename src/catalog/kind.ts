@@ -134,6 +134,9 @@ export interface LocalRecipe {
   ready(ctx: LocalContext): Promise<void>;
   /** The signal for a clean, fast shutdown. */
   readonly stopSignal: NodeJS.Signals;
-  /** Commands run after the server stopped (or was found dead), to remove what it left behind. */
-  afterStop(ctx: LocalContext): LocalProcess[];
+  /**
+   * Processes the server starts outside its own process group that outlive it (RabbitMQ's epmd
+   * daemon), found after a stop by the port they listen on and the command they run.
+   */
+  strays(ctx: LocalContext): Array<{ port: number; command: RegExp }>;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { FIXTURES } from "./spec.js";
@@ -25,7 +25,13 @@ export function parity(args: string[], cwd: string, env: Record<string, string> 
 /** A fresh copy of a fixture project in a temp directory. */
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `parity-${name}-`));
-  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  // mkdtemp makes it private; as root, postgres runs as its own user and must enter it.
+  chmodSync(dir, 0o755);
+  // A developer's own run of the fixture leaves .parity/ (data, secrets): never part of a copy.
+  cpSync(join(FIXTURES, name), dir, {
+    recursive: true,
+    filter: (source) => !/[/\\](\.parity|node_modules)$/.test(source),
+  });
   return dir;
 }
 

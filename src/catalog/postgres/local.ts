@@ -82,5 +82,5 @@ export const postgresLocal: LocalRecipe = {
     }
   },
   stopSignal: "SIGINT", // "fast" shutdown: rolls back clients, checkpoints, exits
-  afterStop: () => [],
+  strays: () => [],
 };

@@ -68,8 +68,8 @@ export const rabbitmqLocal: LocalRecipe = {
     await connection.close();
   },
   stopSignal: "SIGTERM",
-  // The node starts a daemonised epmd of its own (its own port), which outlives it.
-  afterStop: (ctx) => [{ bin: "epmd", args: ["-kill"], env: nodeEnv(ctx) }],
+  // The node starts a daemonised epmd on its own port, which outlives it.
+  strays: (ctx) => [{ port: ctx.ports.epmd!, command: /\bepmd\b/ }],
 };
 
 function nodeEnv(ctx: Parameters<LocalRecipe["server"]>[0]): Record<string, string> {

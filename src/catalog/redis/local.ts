@@ -50,5 +50,5 @@ export const redisLocal: LocalRecipe = {
     }
   },
   stopSignal: "SIGTERM", // redis writes its data and exits
-  afterStop: () => [],
+  strays: () => [],
 };

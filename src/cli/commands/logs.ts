@@ -29,7 +29,7 @@ export async function logsCommand(
     }
     return 0;
   }
-  const stop = followLogs(files, (line) => output.print(line), { fromStart: true });
+  const stop = followLogs(files, (line) => output.print(line), { from: "start" });
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -115,6 +115,7 @@ export async function upCommand(
     const stopFollowing = followLogs(
       longRunning.map((r) => ({ name: r.name, path: layout.log(r.name) })),
       (line) => output.print(line),
+      { from: "lastRun" },
     );
     const crashed = new Set<string>();
     const watch = setInterval(() => {

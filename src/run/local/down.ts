@@ -2,7 +2,8 @@ import { kindOf } from "../../catalog/index.js";
 import type { Plan, ServiceResource } from "../../plan/types.js";
 import type { LocalLayout } from "./layout.js";
 import type { Clock } from "./poll.js";
-import { spawnLogged } from "./proc.js";
+import { portHolder } from "./ports.js";
+import { identityOf } from "./proc.js";
 import { serviceContext } from "./service-context.js";
 import type { StateFile } from "./state.js";
 import { stopGroup } from "./stop.js";
@@ -22,8 +23,11 @@ export async function stopAll(
   layout: LocalLayout,
   state: StateFile,
   clock: Clock,
+  only?: ReadonlySet<string>,
 ): Promise<StopOutcome[]> {
-  const records = state.read().resources;
+  const records = Object.fromEntries(
+    Object.entries(state.read().resources).filter(([name]) => !only || only.has(name)),
+  );
   const levelOf = new Map(
     plan.levels.flatMap((names, level) => names.map((n) => [n, level] as const)),
   );
@@ -49,7 +53,7 @@ export async function stopAll(
         const how = record.process
           ? await stopGroup(record.process, recipe?.stopSignal ?? "SIGTERM", clock)
           : "gone";
-        if (service && recipe) await afterStop(service, plan, layout);
+        if (service) await stopStrays(service, plan, layout, clock);
         state.update((s) => void delete s.resources[name]);
         return { name, how };
       }),
@@ -59,17 +63,18 @@ export async function stopAll(
   return outcomes;
 }
 
-async function afterStop(service: ServiceResource, plan: Plan, layout: LocalLayout): Promise<void> {
+/** Stops what a service left outside its process group (RabbitMQ's epmd), found by its port. */
+async function stopStrays(
+  service: ServiceResource,
+  plan: Plan,
+  layout: LocalLayout,
+  clock: Clock,
+): Promise<void> {
   const recipe = kindOf(service.kind).local;
-  const ctx = serviceContext(service, plan.stack, layout);
-  for (const step of recipe.afterStop(ctx)) {
-    const spawned = spawnLogged({
-      command: step.bin,
-      args: step.args,
-      env: { PATH: `${process.env.PATH ?? ""}:/usr/lib/erlang/bin`, ...step.env },
-      cwd: layout.root,
-      logPath: layout.log(service.name),
-    });
-    await spawned.exited;
+  for (const stray of recipe.strays(serviceContext(service, plan.stack, layout))) {
+    const holder = portHolder(stray.port);
+    if (!holder || !stray.command.test(holder.command)) continue;
+    const identity = identityOf(holder.pid);
+    if (identity) await stopGroup(identity, "SIGTERM", clock, 3000);
   }
 }

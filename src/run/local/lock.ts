@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ParityError } from "../../errors.js";
 import { identityOf, isAlive, type ProcessIdentity } from "./proc.js";
@@ -28,8 +28,12 @@ export class StackLock {
     mkdirSync(dirname(this.path), { recursive: true });
     const me: LockOwner = { ...identityOf(process.pid)!, command };
     for (let attempt = 0; attempt < 2; attempt++) {
+      // Written whole under a temporary name, then linked into place: link fails when a lock
+      // exists, and nobody ever reads a half-written one.
+      const temp = `${this.path}.${process.pid}`;
+      writeFileSync(temp, JSON.stringify(me), { mode: 0o600 });
       try {
-        writeFileSync(this.path, JSON.stringify(me), { flag: "wx", mode: 0o600 });
+        linkSync(temp, this.path);
         this.held = true;
         return;
       } catch (error) {
@@ -40,7 +44,16 @@ export class StackLock {
             `another \`parity ${owner.command}\` (pid ${owner.pid}) is running for this stack: wait for it, or stop it with \`parity down\``,
           );
         }
-        rmSync(this.path, { force: true }); // stale: its parity is gone
+        // Stale: its parity is gone. Renamed aside rather than deleted, so that of two parities
+        // that found it stale together only one removes it; the other's link then fails.
+        try {
+          renameSync(this.path, `${this.path}.stale.${process.pid}`);
+          rmSync(`${this.path}.stale.${process.pid}`, { force: true });
+        } catch {
+          // the other one took it
+        }
+      } finally {
+        rmSync(temp, { force: true });
       }
     }
     throw new ParityError(`cannot take the lock ${this.path}`);

@@ -53,7 +53,7 @@ export async function pollUntil(
     if (clock.now() >= deadline) {
       return {
         ok: false,
-        reason: `not ready after ${Math.round(options.timeoutMs / 1000)} s (last answer: ${lastError})`,
+        reason: `not ready after ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`} (last answer: ${lastError})`,
       };
     }
     await clock.sleep(Math.min(interval, Math.max(0, deadline - clock.now())), options.signal);

@@ -46,13 +46,17 @@ export function portHolder(port: number): { pid: number; command: string } | und
       }
       const match = /^socket:\[(\d+)\]$/.exec(target);
       if (match && inodes.has(match[1]!)) {
-        const command = readFileSync(`/proc/${pid}/cmdline`, "utf8")
-          .split("\0")
-          .filter(Boolean)
-          .join(" ");
-        return { pid: Number(pid), command };
+        return { pid: Number(pid), command: commandLine(pid) };
       }
     }
   }
   return undefined;
+}
+
+function commandLine(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+  } catch {
+    return ""; // exited while we looked
+  }
 }

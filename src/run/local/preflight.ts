@@ -5,7 +5,7 @@ import { resolveBinaries } from "./binaries.js";
 import { appHostPort } from "./env.js";
 import type { LocalLayout } from "./layout.js";
 import { portHolder, portIsFree } from "./ports.js";
-import { canReach, type RunAs } from "./run-as.js";
+import { blockedAncestors, type RunAs } from "./run-as.js";
 import { serviceContext, serviceHostPorts } from "./service-context.js";
 
 export interface PreflightResult {
@@ -48,9 +48,10 @@ export async function preflight(
         `${service.name} runs ${service.kind} ${resolved.version} here but ${service.profile.image} in a cluster: behaviour may differ`,
       );
     }
-    if (recipe.unprivileged && runAs && !canReach(runAs, projectDir)) {
+    const blocked = recipe.unprivileged && runAs ? blockedAncestors(runAs, projectDir) : [];
+    if (runAs && blocked.length) {
       problems.push(
-        `${service.name}: ${service.kind} refuses to run as root, so it runs as ${runAs.user}, which cannot enter ${projectDir}: move the project below a directory others can enter, or run parity as a normal user`,
+        `${service.name}: ${service.kind} refuses to run as root, so it runs as ${runAs.user}, which cannot enter ${projectDir}: allow it with \`chmod o+x ${blocked.join(" ")}\`, or run parity as a normal user`,
       );
     }
   }

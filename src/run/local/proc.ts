@@ -54,27 +54,27 @@ export function spawnLogged(request: SpawnRequest): Spawned {
     fd,
     `${RUN_HEADER}${new Date().toISOString()} ${[request.command, ...request.args].join(" ")}\n`,
   );
-  try {
-    const child = spawn(request.command, request.args, {
-      cwd: request.cwd,
-      env: request.env,
-      detached: true,
-      stdio: ["ignore", fd, fd],
-      ...(request.uid !== undefined ? { uid: request.uid, gid: request.gid } : {}),
+  const child = spawn(request.command, request.args, {
+    cwd: request.cwd,
+    env: request.env,
+    detached: true,
+    stdio: ["ignore", fd, fd],
+    ...(request.uid !== undefined ? { uid: request.uid, gid: request.gid } : {}),
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("error", (error) => {
+      // Node reports a command that cannot start after spawn() returned: the log is still open.
+      writeSync(fd, `parity: cannot start ${request.command}: ${error.message}\n`);
+      closeSync(fd);
+      resolve(127);
     });
-    const exited = new Promise<number | null>((resolve) => {
-      child.once("error", (error) => {
-        writeSync(fd, `parity: cannot start ${request.command}: ${error.message}\n`);
-        resolve(127);
-      });
-      child.once("exit", (code) => resolve(code));
-    });
-    if (request.outlive) child.unref();
-    const pid = child.pid ?? -1;
-    return { identity: identityOf(pid) ?? { pid, startTicks: -1 }, exited };
-  } finally {
-    closeSync(fd);
-  }
+    child.once("exit", (code) => resolve(code));
+  });
+  // The child has its own copy of the descriptor; ours is closed unless the error above needs it.
+  if (child.pid !== undefined) closeSync(fd);
+  if (request.outlive) child.unref();
+  const pid = child.pid ?? -1;
+  return { identity: identityOf(pid) ?? { pid, startTicks: -1 }, exited };
 }
 
 /** Signals a process group (pgid = pid of its leader); false when it is already gone. */

@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 
 /** The unprivileged account that runs servers which refuse root (postgres, initdb). */
 export interface RunAs {
@@ -22,8 +22,16 @@ export function unprivilegedAccount(passwd = "/etc/passwd"): RunAs | undefined {
   return accounts.get("postgres") ?? accounts.get("nobody");
 }
 
-/** Whether the account can enter `dir` (every parent needs the search bit for it). */
-export function canReach(account: RunAs, dir: string): boolean {
-  const result = spawnSync("test", ["-x", dir], { uid: account.uid, gid: account.gid });
-  return result.status === 0;
+/**
+ * The directories on the way to `dir` (itself included) that the account may not enter, read from
+ * their permission bits. Empty when it can reach `dir`.
+ */
+export function blockedAncestors(account: RunAs, dir: string): string[] {
+  const blocked: string[] = [];
+  for (let current = dir; ; current = dirname(current)) {
+    const { uid, gid, mode } = statSync(current);
+    const bit = uid === account.uid ? 0o100 : gid === account.gid ? 0o010 : 0o001;
+    if (!(mode & bit)) blocked.unshift(current);
+    if (dirname(current) === current) return blocked;
+  }
 }

@@ -2,8 +2,9 @@ import type { Clock } from "./poll.js";
 import { groupMembers, identityOf, isAlive, signalGroup, type ProcessIdentity } from "./proc.js";
 
 /**
- * Stops a process group: the polite signal, then SIGKILL when it is still there after `graceMs`.
- * Resolves once no member of the group is left.
+ * Stops a process and its process group when it leads one: the polite signal, then SIGKILL when
+ * something is still there after `graceMs`. Resolves once nothing is left (or, for a process the
+ * kernel will not let go, after a last bounded wait).
  */
 export async function stopGroup(
   identity: ProcessIdentity,
@@ -16,14 +17,25 @@ export async function stopGroup(
   // A pid in use by another process means the group number was reused: not ours to touch.
   const alive = () =>
     isAlive(identity) || (identityOf(pgid) === undefined && groupMembers(pgid).length > 0);
+  const send = (sig: NodeJS.Signals) => {
+    // A process that leads no group of its own (a daemon such as epmd) is signalled alone.
+    if (!signalGroup(pgid, sig) && isAlive(identity)) {
+      try {
+        process.kill(pgid, sig);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  };
   if (!alive()) return "gone";
-  signalGroup(pgid, signal);
+  send(signal);
   const deadline = clock.now() + graceMs;
   while (clock.now() < deadline) {
     if (!alive()) return "stopped";
     await clock.sleep(50);
   }
-  signalGroup(pgid, "SIGKILL");
-  while (alive()) await clock.sleep(20);
+  send("SIGKILL");
+  const last = clock.now() + 5000;
+  while (alive() && clock.now() < last) await clock.sleep(20);
   return "killed";
 }

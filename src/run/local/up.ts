@@ -44,7 +44,8 @@ export async function upLocal(options: LocalUpOptions): Promise<LocalUpResult> {
     );
     const state = new StateFile(layout.state, plan.stack);
     const running = state.read().resources;
-    if (wiped.some((r) => running[r.name])) await stopAll(plan, layout, state, clock);
+    const names = new Set(wiped.map((r) => r.name));
+    if (wiped.some((r) => running[r.name])) await stopAll(plan, layout, state, clock, names);
     for (const service of wiped)
       rmSync(layout.data(service.name), { recursive: true, force: true });
   }

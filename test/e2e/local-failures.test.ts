@@ -1,0 +1,174 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parity } from "../helpers/cli.js";
+import {
+  alive,
+  parityInBackground,
+  prepareStack,
+  recordedProcesses,
+  waitFor,
+} from "../helpers/stack.js";
+
+describe("a failing job", { timeout: 120_000 }, () => {
+  const ports = { postgres: 32432, redis: 32379, rabbitmq: 32672, app: 32080 };
+  const dir = prepareStack(ports, {
+    withoutRabbitmq: true,
+    migrate: `node -e "console.log('applying 0001'); console.error('migration 0002 failed: relation orders does not exist'); process.exit(3)"`,
+  });
+  afterAll(() => void parity(["down", "--volumes"], dir));
+
+  it("stops the walk: exit 1, its log tail shown, dependents never started", () => {
+    const up = parity(["up", "--detach"], dir);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/✖ migrate: exited with code 3/);
+    expect(up.stderr).toContain("│ migration 0002 failed: relation orders does not exist");
+    expect(up.stderr).toMatch(/seed\s+skipped: not started: migrate failed/);
+    expect(up.stderr).toMatch(/shop\s+skipped: not started: migrate failed/);
+    expect(existsSync(join(dir, ".parity/logs/shop.log"))).toBe(false);
+    expect(existsSync(join(dir, ".parity/logs/seed.log"))).toBe(false);
+    expect(up.stderr).toMatch(/still running: postgres, redis/);
+    const status = JSON.parse(parity(["status", "--json"], dir).stdout) as {
+      resources: Array<{ name: string; state: string }>;
+    };
+    expect(Object.fromEntries(status.resources.map((r) => [r.name, r.state]))).toMatchObject({
+      migrate: "failed",
+      seed: "not started",
+      shop: "not started",
+    });
+  });
+});
+
+describe("before anything starts", { timeout: 60_000 }, () => {
+  it("refuses a busy port, naming it and the process holding it", async () => {
+    const ports = { postgres: 33432, redis: 33379, rabbitmq: 33672, app: 33080 };
+    const dir = prepareStack(ports, { withoutRabbitmq: true });
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(ports.redis, "127.0.0.1", resolve));
+    try {
+      const up = parity(["up", "--detach"], dir);
+      expect(up.code).toBe(1);
+      expect(up.stderr).toContain(
+        `port ${ports.redis} for redis is already in use by pid ${process.pid}`,
+      );
+      expect(recordedProcesses(dir)).toEqual({});
+      expect(existsSync(join(dir, ".parity/data"))).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says which Debian package provides a missing server", () => {
+    const ports = { postgres: 34432, redis: 34379, rabbitmq: 34672, app: 34080 };
+    const dir = prepareStack(ports, { withoutRabbitmq: true });
+    const up = parity(["up", "--detach"], dir, { PATH: "/nonexistent" });
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain(
+      "redis: redis-server not found: install the Debian/Ubuntu package redis-server (apt-get install redis-server)",
+    );
+    expect(recordedProcesses(dir)).toEqual({});
+    const doctor = parity(["doctor"], dir, { PATH: "/nonexistent" });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(
+      "✖ redis: redis-server missing: Debian/Ubuntu package redis-server",
+    );
+    expect(doctor.stdout).toContain("sudo apt-get install redis-server");
+  });
+
+  it("refuses a second concurrent up of the same stack, and recovers a stale lock", async () => {
+    const ports = { postgres: 35432, redis: 35379, rabbitmq: 35672, app: 35080 };
+    const dir = prepareStack(ports, { withoutRabbitmq: true });
+    const first = parityInBackground(["up", "redis"], dir);
+    try {
+      await waitFor(
+        "the first up to be running",
+        () => /redis\s+ready/.test(first.output()),
+        60_000,
+        first,
+      );
+      const second = parity(["up", "--detach", "redis"], dir);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(
+        new RegExp(`another \`parity up\` \\(pid ${first.child.pid}\\) is running for this stack`),
+      );
+    } finally {
+      first.child.kill("SIGINT");
+      expect(await first.exited).toBe(0);
+    }
+    // A lock left by a parity that was killed names a process that is gone: it is taken over.
+    writeFileSync(
+      join(dir, ".parity/lock"),
+      JSON.stringify({ pid: 999_999, startTicks: 1, command: "up" }),
+    );
+    const again = parity(["up", "--detach", "redis"], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(parity(["down"], dir).code).toBe(0);
+  });
+});
+
+describe("no orphans", { timeout: 120_000 }, () => {
+  it("SIGINT during start-up stops every process it started", async () => {
+    const ports = { postgres: 36432, redis: 36379, rabbitmq: 36672, app: 36080 };
+    const dir = prepareStack(ports);
+    const up = parityInBackground(["up"], dir);
+    // Interrupt while RabbitMQ is still starting (it takes seconds) and postgres may be ready.
+    await waitFor(
+      "rabbitmq to be starting",
+      () => Boolean(recordedProcesses(dir).rabbitmq),
+      60_000,
+      up,
+    );
+    const started = recordedProcesses(dir);
+    up.child.kill("SIGINT");
+    expect(await up.exited).toBe(130);
+    for (const [name, p] of Object.entries(started))
+      expect(alive(p), `${name} (pid ${p.pid})`).toBe(false);
+    expect(recordedProcesses(dir)).toEqual({});
+    parity(["down", "--volumes"], dir);
+  });
+
+  it("after SIGKILL of parity, down stops everything it had started", async () => {
+    const ports = { postgres: 37432, redis: 37379, rabbitmq: 37672, app: 37080 };
+    const dir = prepareStack(ports);
+    const up = parityInBackground(["up"], dir);
+    await waitFor(
+      "postgres and rabbitmq to be starting",
+      () => {
+        const r = recordedProcesses(dir);
+        return Boolean(r.rabbitmq && r.postgres);
+      },
+      60_000,
+      up,
+    );
+    up.child.kill("SIGKILL");
+    await up.exited;
+    const left = recordedProcesses(dir);
+    expect(Object.values(left).some(alive)).toBe(true);
+    const down = parity(["down", "--volumes"], dir);
+    expect(down.code, down.stderr).toBe(0);
+    for (const [name, p] of Object.entries(left))
+      expect(alive(p), `${name} (pid ${p.pid})`).toBe(false);
+  });
+
+  it("Ctrl-C on a running foreground up stops the whole stack", async () => {
+    const ports = { postgres: 38432, redis: 38379, rabbitmq: 38672, app: 38080 };
+    const dir = prepareStack(ports);
+    const up = parityInBackground(["up"], dir);
+    await waitFor(
+      "the stack to be ready",
+      () => up.output().includes("Ctrl-C stops the stack"),
+      90_000,
+    );
+    const running = recordedProcesses(dir);
+    expect(Object.keys(running).sort()).toEqual(["postgres", "rabbitmq", "redis", "shop"]);
+    const stopAt = Date.now();
+    up.child.kill("SIGINT");
+    expect(await up.exited).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(10_000 + 2_000);
+    for (const [name, p] of Object.entries(running))
+      expect(alive(p), `${name} (pid ${p.pid})`).toBe(false);
+    expect(up.output()).toMatch(/shop\s+\| listening on 38080/);
+    parity(["down", "--volumes"], dir);
+  });
+});
