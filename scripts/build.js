@@ -12,5 +12,8 @@ await build({
   format: "cjs",
   target: "node20",
   sourcemap: "linked",
+  // Protocol clients are needed only by `up` and `status`, which import them on demand: left out
+  // of the bundle, they cost the other commands nothing.
+  external: ["pg", "ioredis", "amqplib"],
   logLevel: "warning",
 });

@@ -93,6 +93,8 @@ export async function criticalPathOnce({ work, appDir, ports, bins, runAs, stack
   const { dist, epmd } = rabbitPorts(ports.rabbitmq);
   const groups = [];
   const times = {};
+  // Set on failure: a branch still under way must start nothing after the clean-up.
+  let aborted = false;
   const track = (name, pgid, signal) => {
     const entry = { name, pgid, signal };
     groups.push(entry);
@@ -121,6 +123,7 @@ export async function criticalPathOnce({ work, appDir, ports, bins, runAs, stack
 
   /** As parity's spawnLogged: own process group, output appended to a log, optional account. */
   const start = (name, command, args, { env = {}, owner, log, signal = "SIGTERM", cwd = work }) => {
+    if (aborted) throw new Error(`not starting ${name}: the run failed`);
     const fd = openSync(log, "a", 0o600);
     writeSync(fd, `--- bench: ${new Date().toISOString()} ${[command, ...args].join(" ")}\n`);
     try {
@@ -131,7 +134,7 @@ export async function criticalPathOnce({ work, appDir, ports, bins, runAs, stack
         stdio: ["ignore", fd, fd],
         ...(owner ? { uid: owner.uid, gid: owner.gid } : {}),
       });
-      const handle = { exit: undefined, spawnedAt: Date.now() };
+      const handle = { exit: undefined, spawnedAt: Date.now(), log };
       handle.exited = new Promise((resolve) => {
         child.once("error", (error) => {
           handle.exit = `cannot start: ${error.message}`;
@@ -153,6 +156,8 @@ export async function criticalPathOnce({ work, appDir, ports, bins, runAs, stack
       timeoutMs,
       intervalMs: POLL_MS,
       stop: () => (handle.exit ? `${handle.exit} before it was ready` : undefined),
+    }).catch((error) => {
+      throw new Error(`${error.message}; its log (${handle.log}) ends:\n${tail(handle.log)}`);
     });
 
   async function postgres() {
@@ -353,6 +358,7 @@ export async function criticalPathOnce({ work, appDir, ports, bins, runAs, stack
     AMQP_URL: `amqp://${user}:${password.rabbitmq}@127.0.0.1:${ports.rabbitmq}/${encodeURIComponent(vhost)}`,
   };
   const job = async (script) => {
+    if (aborted) throw new Error(`not running ${script}: the run failed`);
     const t = performance.now();
     const result = await runCommand(process.execPath, [script], {
       cwd: appDir,
@@ -399,6 +405,7 @@ export async function criticalPathOnce({ work, appDir, ports, bins, runAs, stack
     times.rabbitListener = listener - rabbitSpawnedAt;
     times.rabbitLag = rabbitReadyAt - listener;
   } catch (error) {
+    aborted = true;
     await stopAll(groups, tracked, { bins, rabbitEnv, ports }).catch((cleanup) =>
       process.stderr.write(`bench up: clean-up after a failed run: ${cleanup.message}\n`),
     );
