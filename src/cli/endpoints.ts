@@ -1,4 +1,4 @@
-import type { EnvVar, Plan } from "../plan/types.js";
+import type { Plan } from "../plan/types.js";
 import { appHostPort } from "../run/local/env.js";
 
 /** A URL with its password replaced, for anything printed by default. */
@@ -16,31 +16,34 @@ export function planSecrets(plan: Plan): string[] {
   return plan.resources.flatMap((r) => (r.sort === "service" ? [r.password] : []));
 }
 
+export interface Endpoint {
+  resource: string;
+  /** What to call it: the resource, or `<resource> UI` for a management UI. */
+  label: string;
+  url: string;
+}
+
 /** Where each long-running resource answers on this machine, passwords redacted. */
-export function localEndpoints(plan: Plan): Array<{ name: string; url: string }> {
+export function localEndpoints(plan: Plan): Endpoint[] {
   const secrets = planSecrets(plan);
-  const out: Array<{ name: string; url: string }> = [];
+  const out: Endpoint[] = [];
   for (const r of plan.resources) {
     if (r.sort === "service") {
       const port = r.forward ?? r.profile.ports[0]!.port;
-      out.push({
-        name: r.name,
-        url: redact(
-          r.profile.url({ host: "127.0.0.1", port }, encodeURIComponent(r.password)),
-          secrets,
-        ),
-      });
-      for (const extra of r.extraForwards)
-        out.push({ name: `${r.name} UI`, url: `http://127.0.0.1:${extra.host}/` });
+      const url = r.profile.url({ host: "127.0.0.1", port }, encodeURIComponent(r.password));
+      out.push({ resource: r.name, label: r.name, url: redact(url, secrets) });
+      for (const extra of r.extraForwards) {
+        out.push({
+          resource: r.name,
+          label: `${r.name} UI`,
+          url: `http://127.0.0.1:${extra.host}/`,
+        });
+      }
     } else if (r.sort === "app") {
       const port = appHostPort(r);
-      if (port !== undefined) out.push({ name: r.name, url: `http://127.0.0.1:${port}/` });
+      if (port !== undefined)
+        out.push({ resource: r.name, label: r.name, url: `http://127.0.0.1:${port}/` });
     }
   }
   return out;
-}
-
-/** The value of a wired variable on this machine. */
-export function hostValue(v: EnvVar): string {
-  return v.source === "connection" ? v.host : v.value;
 }

@@ -142,11 +142,20 @@ describe("redact", () => {
     expect(planSecrets(plan).sort()).toEqual(Object.values(SECRETS).sort());
     const endpoints = localEndpoints(plan);
     expect(endpoints).toContainEqual({
-      name: "postgres",
+      resource: "postgres",
+      label: "postgres",
       url: "postgresql://shop:***@127.0.0.1:25432/shop",
     });
-    expect(endpoints).toContainEqual({ name: "redis", url: "redis://:***@127.0.0.1:26379/0" });
-    expect(endpoints).toContainEqual({ name: "shop", url: "http://127.0.0.1:28080/" });
+    expect(endpoints).toContainEqual({
+      resource: "redis",
+      label: "redis",
+      url: "redis://:***@127.0.0.1:26379/0",
+    });
+    expect(endpoints).toContainEqual({
+      resource: "shop",
+      label: "shop",
+      url: "http://127.0.0.1:28080/",
+    });
     const text = JSON.stringify(endpoints);
     for (const secret of Object.values(SECRETS)) {
       expect(text).not.toContain(secret);

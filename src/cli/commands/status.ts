@@ -13,7 +13,7 @@ export async function statusCommand(
   const { plan, dir } = openProject(options.file);
   const target = new LocalTarget({ projectDir: dir, plan, binaries: new Map() });
   const statuses = await localStatus(plan, target);
-  const urls = new Map(localEndpoints(plan).map((e) => [e.name, e.url]));
+  const urls = new Map(localEndpoints(plan).map((e) => [e.label, e.url]));
   const rows = statuses.map((s) => ({ ...s, url: urls.get(s.name) }));
   if (options.json) {
     output.print(

@@ -96,10 +96,10 @@ export async function upCommand(
     }
 
     output.info("");
-    for (const { name, url } of localEndpoints(plan).filter((e) =>
-      result.phases.has(e.name.split(" ")[0]!),
+    for (const { label, url } of localEndpoints(plan).filter((e) =>
+      result.phases.has(e.resource),
     )) {
-      output.info(`  ${name.padEnd(16)} ${url}`);
+      output.info(`  ${label.padEnd(16)} ${url}`);
     }
     if (options.detach) {
       output.info(
