@@ -15,5 +15,8 @@ await build({
   // Protocol clients are needed only by `up` and `status`, which import them on demand: left out
   // of the bundle, they cost the other commands nothing.
   external: ["pg", "ioredis", "amqplib"],
+  // bin/parity.js runs the bundle through vm.Script, which has no loader for import(): lazy
+  // imports become require() calls.
+  supported: { "dynamic-import": false },
   logLevel: "warning",
 });
