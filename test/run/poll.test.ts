@@ -21,26 +21,26 @@ describe("pollUntil", () => {
     expect(clock.sleeps).toEqual([]);
   });
 
-  it("succeeds after N failures, the interval growing from 50 to 500 ms", async () => {
+  it("succeeds after N failures, after 50 ms and then every 100 ms", async () => {
     const clock = new FakeClock(10_000);
     const { attempt, calls } = flaky(7);
     expect(await pollUntil(attempt, { timeoutMs: 60_000, clock })).toEqual({ ok: true });
     expect(calls.count).toBe(8);
-    expect(clock.sleeps).toEqual([50, 100, 200, 400, 500, 500, 500]);
-    expect(clock.now()).toBe(10_000 + 2_250);
+    expect(clock.sleeps).toEqual([50, 100, 100, 100, 100, 100, 100]);
+    expect(clock.now()).toBe(10_000 + 650);
   });
 
   it("times out with the last error in the reason, never sleeping past the deadline", async () => {
     const clock = new FakeClock();
     const { attempt, calls } = flaky(Infinity);
     const outcome = await pollUntil(attempt, { timeoutMs: 1000, clock });
-    // 0, 50, 150, 350, 750, then a last sleep cut to the 250 ms that are left.
-    expect(clock.sleeps).toEqual([50, 100, 200, 400, 250]);
-    expect(calls.count).toBe(6);
+    // 0, 50, 150, … 950, then a last sleep cut to the 50 ms that are left, and a last attempt.
+    expect(clock.sleeps).toEqual([50, 100, 100, 100, 100, 100, 100, 100, 100, 100, 50]);
+    expect(calls.count).toBe(12);
     expect(clock.now()).toBe(1000);
     expect(outcome).toEqual({
       ok: false,
-      reason: "not ready after 1 s (last answer: connection refused #6)",
+      reason: "not ready after 1 s (last answer: connection refused #12)",
     });
   });
 
