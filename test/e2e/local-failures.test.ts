@@ -162,6 +162,21 @@ describe("no orphans", { timeout: 120_000 }, () => {
     );
     const running = recordedProcesses(dir);
     expect(Object.keys(running).sort()).toEqual(["postgres", "rabbitmq", "redis", "shop"]);
+
+    // An app that dies is reported with its last lines, and status says so.
+    process.kill(-running.shop!.pid, "SIGKILL");
+    await waitFor(
+      "the crash to be reported",
+      () => up.output().includes("✖ shop stopped running; its last lines:"),
+      10_000,
+      up,
+    );
+    const status = JSON.parse(parity(["status", "--json"], dir).stdout) as {
+      resources: Array<{ name: string; state: string }>;
+    };
+    expect(status.resources.find((r) => r.name === "shop")?.state).toBe("stopped");
+    expect(status.resources.find((r) => r.name === "postgres")?.state).toBe("ready");
+
     const stopAt = Date.now();
     up.child.kill("SIGINT");
     expect(await up.exited).toBe(0);
