@@ -109,10 +109,12 @@ export interface LocalFile {
 export interface LocalRecipe {
   /** Debian/Ubuntu package that provides the server. */
   readonly package: string;
-  /** Executables needed; each is looked up in `searchDirs`, then on PATH. */
+  /** Executables needed; each is looked up in `searchDirs`, then the `locator`'s directory, then on PATH. */
   readonly binaries: readonly string[];
   /** Directories to search first, newest first; `*` matches one path segment (versions). */
   searchDirs(major: number | undefined): string[];
+  /** A command on PATH that prints the directory of the binaries (`pg_config --bindir`), searched next. */
+  readonly locator?: { bin: string; args: string[] };
   /**
    * How to read the server's version without starting it: the output of an executable, or the
    * resolved path of one (`.../rabbitmq_server-3.10.8/...`); group 1 of `pattern` is the version.

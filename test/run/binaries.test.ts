@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import type { LocalRecipe } from "../../src/catalog/index.js";
 import { resolveBinaries } from "../../src/run/local/binaries.js";
 import { tempDir } from "../helpers/run-fakes.js";
@@ -179,5 +179,32 @@ describe("resolveBinaries", () => {
       pattern: /rabbitmq_server-(\d+(?:\.\d+)*)/,
     });
     expect(resolveBinaries(r, undefined, pathDir)).toMatchObject({ version: undefined });
+  });
+});
+
+describe("resolveBinaries: a locator", () => {
+  it("searches the directory a locator command prints, before PATH", () => {
+    const { dir: root, remove } = tempDir("locator");
+    onTestFinished(remove);
+    const located = join(root, "pg", "bin");
+    const onPath = join(root, "path");
+    mkdirSync(located, { recursive: true });
+    mkdirSync(onPath, { recursive: true });
+    for (const dir of [located, onPath]) {
+      writeFileSync(join(dir, "postgres"), "#!/bin/sh\necho 'postgres (PostgreSQL) 16.4'\n", {
+        mode: 0o755,
+      });
+    }
+    writeFileSync(join(onPath, "pg_config"), `#!/bin/sh\necho ${located}\n`, { mode: 0o755 });
+    const recipe = {
+      binaries: ["postgres"],
+      searchDirs: () => [],
+      locator: { bin: "pg_config", args: ["--bindir"] },
+      versionProbe: { bin: "postgres", args: ["--version"], pattern: /\(PostgreSQL\) (\S+)/ },
+    } as unknown as LocalRecipe;
+    expect(resolveBinaries(recipe, undefined, onPath)).toEqual({
+      bin: { postgres: join(located, "postgres") },
+      version: "16.4",
+    });
   });
 });

@@ -11,6 +11,7 @@ export const postgresLocal: LocalRecipe = {
     "/usr/lib/postgresql/*/bin",
     "/usr/local/pgsql/bin",
   ],
+  locator: { bin: "pg_config", args: ["--bindir"] },
   versionProbe: { bin: "postgres", args: ["--version"], pattern: /\(PostgreSQL\) (\d+(?:\.\d+)*)/ },
   unprivileged: true,
   extraPorts: () => ({}),

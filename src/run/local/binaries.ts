@@ -14,9 +14,11 @@ export function resolveBinaries(
   major: number | undefined,
   path = process.env.PATH ?? "",
 ): ResolvedBinaries | { missing: string[] } {
+  const pathDirs = path.split(delimiter).filter(Boolean);
   const dirs = [
     ...recipe.searchDirs(major).flatMap(expand),
-    ...path.split(delimiter).filter(Boolean),
+    ...locate(recipe, pathDirs),
+    ...pathDirs,
   ];
   const bin: Record<string, string> = {};
   const missing: string[] = [];
@@ -27,6 +29,16 @@ export function resolveBinaries(
   }
   if (missing.length) return { missing };
   return { bin, version: readVersion(recipe, bin) };
+}
+
+/** The directory the recipe's locator prints, when it is installed. */
+function locate(recipe: LocalRecipe, pathDirs: string[]): string[] {
+  if (!recipe.locator) return [];
+  const executable = pathDirs.map((d) => join(d, recipe.locator!.bin)).find(isExecutable);
+  if (!executable) return [];
+  const out =
+    spawnSync(executable, recipe.locator.args, { encoding: "utf8", timeout: 10_000 }).stdout ?? "";
+  return out.trim() ? [out.trim()] : [];
 }
 
 function readVersion(recipe: LocalRecipe, bin: Record<string, string>): string | undefined {
