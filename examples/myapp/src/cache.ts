@@ -1,0 +1,94 @@
+import { Redis } from "ioredis";
+import type { Logger } from "./log.js";
+import type { Order } from "./orders.js";
+
+/**
+ * ioredis reconnects by itself (retryStrategy). Commands fail at once while it is disconnected
+ * (no offline queue) and after `commandTimeout`, so a dead cache never holds a request up.
+ */
+export function createRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    commandTimeout: 2000,
+    retryStrategy: (times) => Math.min(100 * times, 2000),
+  });
+  let down = false;
+  redis.on("error", (error: Error) => {
+    if (!down) log.warn({ err: error.message }, "redis connection error");
+    down = true;
+  });
+  redis.on("ready", () => {
+    if (down) log.info("redis reconnected");
+    down = false;
+  });
+  return redis;
+}
+
+/**
+ * Writes a cache entry of version ARGV[1] (ARGV[2] = the order's JSON; "" = a tombstone) unless
+ * the entry holds a newer version. A tombstone is what invalidation leaves: it makes a reader
+ * that fetched the old row before the change unable to put it back (the classic cache-aside
+ * race), and a reader of the new row replaces it. Entries are "<version>|<json>".
+ */
+const PUT_IF_NEWER = `
+local n = tonumber(ARGV[1])
+local tomb = ARGV[2] == ''
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local sep = string.find(cur, '|', 1, true)
+  local v = sep and tonumber(string.sub(cur, 1, sep - 1))
+  if v then
+    if v > n then return 0 end
+    if v == n and not tomb and sep ~= #cur then return 0 end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+return 1
+`;
+
+type WithPut = Redis & {
+  putIfNewer(key: string, version: number, payload: string, ttl: number): Promise<number>;
+};
+
+/** Cache-aside for single orders, with a TTL as the last line of defence against staleness. */
+export class OrderCache {
+  private readonly redis: WithPut;
+
+  constructor(
+    redis: Redis,
+    readonly ttlSeconds = 300,
+    readonly prefix = "myapp:order:",
+  ) {
+    if (!("putIfNewer" in redis))
+      redis.defineCommand("putIfNewer", { numberOfKeys: 1, lua: PUT_IF_NEWER });
+    this.redis = redis as WithPut;
+  }
+
+  key(id: string): string {
+    return this.prefix + id;
+  }
+
+  /** The cached order, or undefined on a miss (or a tombstone). */
+  async get(id: string): Promise<Order | undefined> {
+    const entry = await this.redis.get(this.key(id));
+    if (!entry) return undefined;
+    const json = entry.slice(entry.indexOf("|") + 1);
+    return json ? (JSON.parse(json) as Order) : undefined;
+  }
+
+  async put(order: Order): Promise<void> {
+    await this.redis.putIfNewer(
+      this.key(order.id),
+      order.version,
+      JSON.stringify(order),
+      this.ttlSeconds,
+    );
+  }
+
+  /** After a change that produced `version`: readers of older versions can no longer cache them. */
+  async invalidate(id: string, version: number): Promise<void> {
+    await this.redis.putIfNewer(this.key(id), version, "", this.ttlSeconds);
+  }
+}
