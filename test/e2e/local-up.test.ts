@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parity } from "../helpers/cli.js";
-import { alive, getJson, prepareStack, recordedProcesses } from "../helpers/stack.js";
+import { alive, getJson, prepareStack, recordedProcesses, waitFor } from "../helpers/stack.js";
 
 /**
  * The whole chain on real servers: PostgreSQL, Redis and RabbitMQ as host processes, migrate and
@@ -94,6 +94,18 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
     const shell = parity(["env", "--format", "shell", "--show-secrets"], dir);
     expect(shell.stdout).toContain(`export REDIS_URL='redis://:${secrets()[2] ?? ""}`.slice(0, 30));
     expect(secrets().some((s) => shell.stdout.includes(s))).toBe(true);
+  });
+
+  it("restarts a service that died outside parity, replacing what it left behind", async () => {
+    const rabbitmq = recordedProcesses(dir).rabbitmq!;
+    process.kill(-rabbitmq.pid, "SIGKILL"); // its epmd daemon lives on, on the node's own port
+    await waitFor("rabbitmq to be gone", () => !alive(rabbitmq));
+    expect(JSON.parse(parity(["status", "--json"], dir).stdout).resources).toContainEqual(
+      expect.objectContaining({ name: "rabbitmq", state: "stopped" }),
+    );
+    const up = parity(["up", "--detach", "rabbitmq"], dir);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/rabbitmq\s+ready/);
   });
 
   it("stops everything with down, and finds the data again on the next up", async () => {

@@ -64,7 +64,7 @@ export async function stopAll(
 }
 
 /** Stops what a service left outside its process group (RabbitMQ's epmd), found by its port. */
-async function stopStrays(
+export async function stopStrays(
   service: ServiceResource,
   plan: Plan,
   layout: LocalLayout,

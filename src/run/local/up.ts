@@ -3,7 +3,7 @@ import type { Plan, Resource } from "../../plan/types.js";
 import type { Reporter } from "../events.js";
 import { walk, type WalkResult } from "../orchestrator.js";
 import { selectResources } from "../selection.js";
-import { stopAll } from "./down.js";
+import { stopAll, stopStrays } from "./down.js";
 import { preflight } from "./preflight.js";
 import { systemClock, type Clock } from "./poll.js";
 import { unprivilegedAccount } from "./run-as.js";
@@ -69,10 +69,12 @@ export async function upLocal(options: LocalUpOptions): Promise<LocalUpResult> {
   const selection = selectResources(plan, targets, new Set(options.names), ready, succeeded);
   const started = selection.needed.filter((r) => !selection.reuse.has(r.name));
 
-  // Leftovers that run but do not answer (a parity killed mid-start) are replaced, not doubled.
+  // Leftovers that run but do not answer (a parity killed mid-start, a server that died and left
+  // its epmd behind) are replaced, not doubled.
   for (const r of started) {
     const leftover = records[r.name]?.process;
     if (leftover && isAlive(leftover)) await stopGroup(leftover, "SIGTERM", clock);
+    if (r.sort === "service") await stopStrays(r, plan, layout, clock);
   }
 
   const { binaries, warnings } = await preflight(plan, started, layout, projectDir, runAs);
