@@ -24,6 +24,8 @@ export type ServerEnv = { name: string; value: string } | { name: string; passwo
 export interface NamedPort {
   name: string;
   port: number;
+  /** For a port beside the main one: the host port it is forwarded to, when it is. */
+  hostPort?: number;
 }
 
 /** Everything about one service that follows from its kind and options, before any target. */

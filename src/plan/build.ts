@@ -73,7 +73,6 @@ function planService(
   const kind = kindOf(spec.kind ?? name);
   const profile = kind.profile(spec, stack);
   const key = passwordEnv(name);
-  const management = profile.ports.find((p) => p.name === "management");
   return {
     sort: "service",
     name,
@@ -84,9 +83,11 @@ function planService(
     storage: spec.storage,
     forward: spec.forward === false ? undefined : (spec.forward ?? kind.port),
     extraForwards:
-      management && spec.forward !== false
-        ? [{ host: management.port, container: management.port }]
-        : [],
+      spec.forward === false
+        ? []
+        : profile.ports.flatMap((p) =>
+            p.hostPort === undefined ? [] : [{ host: p.hostPort, container: p.port }],
+          ),
     secretName: secretName(name),
     passwordEnv: key,
     password: secrets.get(key),

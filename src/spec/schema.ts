@@ -91,7 +91,10 @@ export const serviceSchema = z.strictObject({
   database: dnsLabel.optional().describe("postgres: database name (default: the stack name)"),
   user: dnsLabel.optional().describe("postgres, rabbitmq: user name (default: the stack name)"),
   vhost: z.string().optional().describe("rabbitmq: virtual host (default: /)"),
-  management: z.boolean().optional().describe("rabbitmq: run the management UI on 15672"),
+  management: z
+    .union([z.boolean(), port])
+    .optional()
+    .describe("rabbitmq: run the management UI (15672), forwarded to 15672 or to the port given"),
   persistent: z.boolean().default(true).describe("keep data on a persistent volume"),
   storage: quantity.default("1Gi").describe("size of the persistent volume"),
   forward: forward

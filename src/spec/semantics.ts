@@ -221,7 +221,9 @@ function checkForwards(services: Raw, apps: Raw, rules: KindRules, issues: RawIs
     claim(body.forward ?? rule?.port, ["services", name, "forward"]);
     if (body.forward === false) continue;
     for (const [option, port] of Object.entries(rule?.optionPorts ?? {})) {
-      if (body[option] === true) claim(port, ["services", name, option]);
+      const value = body[option];
+      if (value === true || typeof value === "number")
+        claim(value === true ? port : value, ["services", name, option]);
     }
   }
   for (const [name, body] of Object.entries(apps)) {

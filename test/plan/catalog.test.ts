@@ -65,7 +65,7 @@ describe("catalog: rabbitmq", () => {
     expect(p.url({ host: "rabbitmq", port: 5672 }, "pw")).toBe("amqp://shop:pw@rabbitmq:5672/%2F");
     expect(p.ports).toEqual([
       { name: "amqp", port: 5672 },
-      { name: "management", port: 15672 },
+      { name: "management", port: 15672, hostPort: 15672 },
     ]);
     expect(p.image).toBe("rabbitmq:4.2.2-management");
     expect(p.dataPath).toBe("/var/lib/rabbitmq");

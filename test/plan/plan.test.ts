@@ -128,6 +128,18 @@ describe("buildPlan: services from the catalog", () => {
     });
   });
 
+  it("forwards the RabbitMQ management UI to 15672, or to the port given", () => {
+    const plan = planOf(
+      "name: a\nservices:\n  rabbitmq:\n    management: true\n  events:\n    kind: rabbitmq\n    forward: 5673\n    management: 25673\n",
+    );
+    expect(byName<ServiceResource>(plan, "rabbitmq").extraForwards).toEqual([
+      { host: 15672, container: 15672 },
+    ]);
+    expect(byName<ServiceResource>(plan, "events").extraForwards).toEqual([
+      { host: 25673, container: 15672 },
+    ]);
+  });
+
   it("uses the official images with pinned tags", () => {
     const plan = planOf(
       "name: a\nservices:\n  postgres: {}\n  redis: {}\n  rabbitmq: {management: true}\n",

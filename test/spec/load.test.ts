@@ -143,6 +143,11 @@ const badSpecs: Array<[string, string, string]> = [
     `name: a\nservices:\n  ${"p".repeat(52)}:\n    kind: redis\n`,
     `parity.yaml:3:3: services.${"p".repeat(52)}: at most 51 characters: parity derives <name>-credentials from it`,
   ],
+  [
+    "a management UI moved onto a port already forwarded",
+    "name: a\nservices:\n  rabbitmq:\n    management: 5432\n  postgres: {}\n",
+    "parity.yaml:5:13: services.postgres.forward: host port 5432 is already forwarded to services.rabbitmq",
+  ],
   ["duplicate key", "name: a\nname: b\n", "parity.yaml:2:1: Map keys must be unique"],
   ["YAML syntax error", "name: a\nservices: [\n", "parity.yaml:3:1: "],
   [

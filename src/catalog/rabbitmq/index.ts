@@ -1,8 +1,6 @@
 import { majorOf, type DependencyKind } from "../kind.js";
 import { rabbitmqLocal } from "./local.js";
-
-const PORT = 5672;
-const MANAGEMENT_PORT = 15672;
+import { AMQP_PORT as PORT, MANAGEMENT_PORT, managementHostPort } from "./ports.js";
 
 /** RabbitMQ, the official `rabbitmq` image; `-management` tags when the UI is asked for. */
 export const rabbitmq: DependencyKind = {
@@ -24,7 +22,15 @@ export const rabbitmq: DependencyKind = {
       major: majorOf(version),
       ports: [
         { name: "amqp", port: PORT },
-        ...(service.management ? [{ name: "management", port: MANAGEMENT_PORT }] : []),
+        ...(service.management
+          ? [
+              {
+                name: "management",
+                port: MANAGEMENT_PORT,
+                hostPort: managementHostPort(service.management),
+              },
+            ]
+          : []),
       ],
       component: "broker",
       env: [

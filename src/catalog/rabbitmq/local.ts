@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { LocalRecipe } from "../kind.js";
+import { managementHostPort } from "./ports.js";
 
 /**
  * RabbitMQ as a process: a node of its own (name, ports, mnesia, Erlang cookie and epmd), so it
@@ -13,7 +14,7 @@ export const rabbitmqLocal: LocalRecipe = {
   unprivileged: false,
   // Erlang distribution and epmd follow the AMQP port, as RabbitMQ's own defaults do (+20000).
   extraPorts: (service, port) => ({
-    ...(service.management ? { management: 15672 } : {}),
+    ...(service.management ? { management: managementHostPort(service.management) } : {}),
     dist: port + 20000,
     epmd: port + 20001,
   }),
