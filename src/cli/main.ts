@@ -106,6 +106,25 @@ export async function main(
     });
 
   program
+    .command("check")
+    .description("lint any repository for local-Kubernetes dependency pitfalls")
+    .argument("[path]", "directory or file to check", ".")
+    .option("--format <format>", "text, json or sarif", "text")
+    .option(
+      "--rule <id=level>",
+      "set a rule to off, warning or error (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--max-warnings <n>", "exit 1 when there are more than n warnings")
+    .action(
+      async (path: string, opts: { format: string; rule?: string[]; maxWarnings?: string }) => {
+        const { checkCommand } = await import("./commands/check.js");
+        const version = program.version() ?? "";
+        code = checkCommand({ path, ...opts, rule: opts.rule ?? [], version }, output);
+      },
+    );
+
+  program
     .command("schema")
     .description("print the JSON Schema of parity.yaml (for editors)")
     .action(async () => {

@@ -1,0 +1,78 @@
+/**
+ * `parity check`: a linter for local-Kubernetes dependency pitfalls in any repository. This
+ * layer stands alone: it imports nothing of parity but src/errors.ts.
+ */
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { classify } from "./classify.js";
+import { loadConfigFile, parseRuleOptions } from "./config.js";
+import { DIAGNOSTICS } from "./diagnostics.js";
+import { discover, type Discovered } from "./discover.js";
+import { compileGlob } from "./glob.js";
+import { RULES } from "./rules/index.js";
+import { checkFile, compareFindings, ruleLevels, type ScanOptions } from "./scan.js";
+import type { CheckResult, Finding, Note } from "./types.js";
+
+export type { CheckResult, Finding, Note, Rule, RuleFinding, RuleMeta, Severity } from "./types.js";
+export { RULES } from "./rules/index.js";
+
+export interface RunOptions {
+  /** `--rule ID=LEVEL` values, applied over .paritycheck.yaml. */
+  rules?: readonly string[];
+}
+
+/**
+ * Checks a directory (or one file): configuration from `.paritycheck.yaml` at the root, then
+ * `--rule`s, then every discovered file. Bad configuration is a UsageError (exit 2); nothing a
+ * scanned file contains makes it throw.
+ */
+export function runCheck(path: string, options: RunOptions = {}): CheckResult {
+  const target = resolve(path);
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch {
+    throw new UsageError(`${path}: no such file or directory`);
+  }
+  // The root is resolved once, so that relative paths are stable and a linked root still works.
+  const root = realpathSync(stats.isDirectory() ? target : dirname(target));
+  const known = new Set([...RULES.map((r) => r.meta.id), ...DIAGNOSTICS.map((d) => d.id)]);
+  const config = loadConfigFile(root, known);
+  const levels = new Map([...config.levels, ...parseRuleOptions(options.rules ?? [], known)]);
+  const scan: ScanOptions = { rules: RULES, levels };
+
+  let files: Discovered[];
+  const notes: Note[] = [];
+  if (stats.isDirectory()) {
+    const found = discover(root, config.ignore.map(compileGlob));
+    files = found.files;
+    notes.push(...found.notes);
+  } else {
+    // A single file is typed by its full path (a chart's templates/ lies above it).
+    const full = join(root, basename(target));
+    const type = classify(full.split("\\").join("/"), (dir) => existsSync(join(dir, "Chart.yaml")));
+    files = type ? [{ path: full, relative: basename(target), type }] : [];
+    if (!type)
+      notes.push({ file: basename(target), message: "skipped: no rule reads this kind of file" });
+  }
+
+  const findings: Finding[] = [];
+  let filesChecked = 0;
+  for (const file of files) {
+    const result = checkFile(file, scan);
+    findings.push(...result.findings);
+    notes.push(...result.notes);
+    if (result.checked) filesChecked++;
+  }
+  findings.sort(compareFindings);
+  notes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { root, rules: ruleLevels(scan), filesChecked, findings, notes };
+}
+
+/** 1 when an error-level finding exists or warnings exceed `maxWarnings`, else 0. */
+export function exitCode(result: CheckResult, maxWarnings?: number): number {
+  const errors = result.findings.filter((f) => f.severity === "error").length;
+  const warnings = result.findings.length - errors;
+  return errors > 0 || (maxWarnings !== undefined && warnings > maxWarnings) ? 1 : 0;
+}

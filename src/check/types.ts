@@ -1,0 +1,115 @@
+/**
+ * The data model of `parity check`: rules produce findings (data, never exceptions); the scanner
+ * locates, configures and suppresses them; reporters are pure functions over a {@link CheckResult}.
+ */
+import type { SourceFile } from "./source.js";
+
+/** What a finding costs: `error` fails the run, `warning` fails it only past `--max-warnings`. */
+export type Severity = "error" | "warning";
+
+/** A rule's configured level: a severity, or `off`. */
+export type RuleLevel = Severity | "off";
+
+/**
+ * The kind of a discovered file, decided once from its path. Rules name the types they read, so
+ * a Dockerfile never reaches a YAML rule and a Helm template is never YAML-parsed.
+ */
+export type FileType =
+  | "manifest" // any other *.yaml / *.yml: Kubernetes objects, Argo CD, Flux, ...
+  | "helm-chart" // Chart.yaml
+  | "helm-lock" // Chart.lock
+  | "helm-values" // values*.yaml, *-values.yaml
+  | "helm-template" // files under a chart's templates/ (Go templates: NOT YAML), *.gotmpl
+  | "kustomization"
+  | "helmfile"
+  | "compose"
+  | "ci" // .github/workflows/*, .gitlab-ci.yml
+  | "tiltfile"
+  | "dockerfile"
+  | "shell";
+
+/** A text edit in the file's text (UTF-16 offsets, end exclusive): what a future `--fix` applies. */
+export interface TextEdit {
+  range: readonly [number, number];
+  text: string;
+}
+
+/** What a rule reports: offsets into the file's text; the scanner turns them into positions. */
+export interface RuleFinding {
+  /** Offset of the first character of the exact offending text. */
+  start: number;
+  /** Offset just past it (defaults to `start`). */
+  end?: number;
+  message: string;
+  /** How to fix this occurrence; defaults to the rule's general advice. */
+  advice?: string;
+  /** This finding's own severity, when it differs from the rule's default (e.g. a frozen image). */
+  severity?: Severity;
+  /** An automatic fix; none is attached yet (`--fix` is not implemented). */
+  fix?: TextEdit;
+}
+
+/** What a rule is, for documentation, configuration and SARIF. */
+export interface RuleMeta {
+  /** kebab-case, equal to the rule's file name in src/check/rules/. */
+  id: string;
+  /** The default level (a finding may carry its own severity). */
+  severity: Severity;
+  /** One line: what the rule finds (SARIF shortDescription). */
+  description: string;
+  /** Why it matters, with the facts behind it (SARIF fullDescription). */
+  docs: string;
+  /** How to fix it, in general (SARIF help). */
+  advice: string;
+}
+
+/**
+ * One lint rule, one file in src/check/rules/. Adding a rule is adding a file that exports a
+ * `Rule` and listing it in rules/index.ts.
+ */
+export interface Rule {
+  meta: RuleMeta;
+  /** The file types the rule reads; files of other types never reach {@link Rule.check}. */
+  fileTypes: readonly FileType[];
+  /**
+   * A cheap pre-filter: a file that contains none of these substrings (case-sensitive) is not
+   * given to the rule, so it is never parsed on the rule's behalf. Omit to see every file.
+   */
+  triggers?: readonly string[];
+  /** Reads one file; returns or yields findings. Never throws on input (the scanner guards it). */
+  check(file: SourceFile): Iterable<RuleFinding>;
+}
+
+/** A located, configured finding, as reporters see it. Lines and columns are 1-based. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  /** Path relative to the scanned root, with `/` separators. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  advice: string;
+  fix?: TextEdit;
+}
+
+/** A file the scanner read no further, or read in a degraded way, and why. */
+export interface Note {
+  file: string;
+  message: string;
+}
+
+/** Everything one run found: the one model all reporters read. */
+export interface CheckResult {
+  /** Absolute path of the scanned root (reporters that must be reproducible leave it out). */
+  root: string;
+  /** The rules that ran, with their effective level, plus built-in diagnostics. */
+  rules: readonly (RuleMeta & { level: RuleLevel })[];
+  /** Files read and checked. */
+  filesChecked: number;
+  /** Sorted by file, line, column, rule. */
+  findings: readonly Finding[];
+  notes: readonly Note[];
+}

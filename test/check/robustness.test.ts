@@ -1,0 +1,200 @@
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check/index.js";
+import { MAX_FILE_BYTES } from "../../src/check/scan.js";
+import { UsageError } from "../../src/errors.js";
+import { code, repo } from "./helpers.js";
+
+const POD = "kind: Pod\nspec:\n  containers:\n    - image: bitnami/redis:7\n";
+const where = (dir: string) =>
+  runCheck(dir).findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.severity}`);
+
+/** Real repositories hold everything; the scanner reads what it can and never throws. */
+describe("robustness on real repositories", () => {
+  it("skips binary files (a NUL byte) with a note", () => {
+    const dir = repo({
+      "values.yaml": new Uint8Array([0x69, 0x6d, 0x00, 0x62, 0x69, 0x74, 0x6e, 0x61, 0x6d, 0x69]),
+    });
+    const result = runCheck(dir);
+    expect(result.findings).toEqual([]);
+    expect(result.filesChecked).toBe(0);
+    expect(result.notes).toEqual([
+      { file: "values.yaml", message: "skipped: binary file (it has a NUL byte)" },
+    ]);
+  });
+
+  it("reads files that are not UTF-8 as Latin-1, keeping columns", () => {
+    const latin1 = Buffer.from(
+      "# Caf\xe9 config\nservices:\n  c:\n    image: bitnami/redis:7\n",
+      "latin1",
+    );
+    const dir = repo({ "compose.yaml": latin1 });
+    const result = runCheck(dir);
+    expect(where(dir)).toEqual(["compose.yaml:4:12 bitnami-image error"]);
+    expect(result.notes).toEqual([{ file: "compose.yaml", message: "not UTF-8: read as Latin-1" }]);
+  });
+
+  it("drops a UTF-8 byte-order mark and decodes UTF-16 by its mark", () => {
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from("image: bitnami/redis:7\n"),
+    ]);
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from("image: bitnami/redis:7\n", "utf16le"),
+    ]);
+    expect(where(repo({ "a.yaml": bom, "b.yaml": utf16 }))).toEqual([
+      "a.yaml:1:8 bitnami-image error",
+      "b.yaml:1:8 bitnami-image error",
+    ]);
+  });
+
+  it("reports invalid YAML once, as a warning, and skips the rules that parse it", () => {
+    const dir = repo({ "k8s/broken.yaml": "kind: Pod\nspec: [\n  image: bitnami/redis:7\n" });
+    const [finding, ...rest] = runCheck(dir).findings;
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      ruleId: "parse-error",
+      severity: "warning",
+      file: "k8s/broken.yaml",
+    });
+    expect(finding!.message).toMatch(
+      /^not valid YAML \(.+\); rules that read YAML skipped this file$/,
+    );
+    expect(finding!.line).toBeGreaterThanOrEqual(2);
+    expect(runCheck(dir, { rules: ["parse-error=off"] }).findings).toEqual([]);
+  });
+
+  it("does not parse (or report) invalid YAML that no rule is interested in", () => {
+    expect(runCheck(repo({ "notes.yaml": "a: [\n" })).findings).toEqual([]);
+  });
+
+  it("scans Helm templates by lines and never parses them", () => {
+    const template = code(`
+      {{- if .Values.cache.enabled }}
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: {{ include "app.fullname" . }}-cache
+        labels:
+          {{- include "app.labels" . | nindent 4 }}
+      spec:
+        template:
+          spec:
+            containers:
+              - name: cache
+                image: bitnami/redis:7.2
+      {{- end }}
+    `);
+    const dir = repo({
+      "chart/Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+      "chart/templates/cache.yaml": template,
+    });
+    expect(where(dir)).toEqual(["chart/templates/cache.yaml:13:18 bitnami-image error"]);
+    // The same file outside a chart is YAML, and invalid: reported, not crashed on.
+    expect(where(repo({ "other/templates/cache.yaml": template }))).toEqual([
+      expect.stringMatching(/^other\/templates\/cache.yaml:\d+:\d+ parse-error warning$/),
+    ]);
+  });
+
+  it("checks every document of a multi-document file", () => {
+    const dir = repo({ "all.yaml": `${POD}---\n---\nkind: ConfigMap\n---\n${POD}` });
+    expect(where(dir)).toEqual([
+      "all.yaml:4:14 bitnami-image error",
+      "all.yaml:12:14 bitnami-image error",
+    ]);
+  });
+
+  it("never follows symbolic links: no loops, nothing outside the tree, nothing twice", () => {
+    const outside = repo({ "pod.yaml": POD });
+    const dir = repo({ "k8s/pod.yaml": POD });
+    symlinkSync("..", join(dir, "k8s", "loop"));
+    symlinkSync(join(dir, "self"), join(dir, "self"));
+    symlinkSync(outside, join(dir, "outside"));
+    symlinkSync(join(outside, "pod.yaml"), join(dir, "outside.yaml"));
+    symlinkSync("k8s/pod.yaml", join(dir, "twice.yaml"));
+    symlinkSync("missing.yaml", join(dir, "dangling.yaml"));
+    expect(where(dir)).toEqual(["k8s/pod.yaml:4:14 bitnami-image error"]);
+  });
+
+  it("checks through a linked root", () => {
+    const dir = repo({ "pod.yaml": POD });
+    const link = join(repo({}), "link");
+    symlinkSync(dir, link);
+    expect(runCheck(link).findings.map((f) => f.file)).toEqual(["pod.yaml"]);
+  });
+
+  it("skips node_modules, .git, vendor and .parity", () => {
+    const dir = repo({
+      "node_modules/chart/values.yaml": POD,
+      "a/node_modules/x.yaml": POD,
+      ".git/x.yaml": POD,
+      "vendor/x/pod.yaml": POD,
+      ".parity/render/pod.yaml": POD,
+      ".github/workflows/ci.yml": "jobs:\n  t:\n    container: bitnami/node:20\n",
+    });
+    expect(runCheck(dir).findings.map((f) => f.file)).toEqual([".github/workflows/ci.yml"]);
+  });
+
+  it("skips files over 2 MiB with a note", () => {
+    const big = `${POD}#${"x".repeat(MAX_FILE_BYTES)}\n`;
+    const result = runCheck(repo({ "big.yaml": big, "pod.yaml": POD }));
+    expect(result.findings.map((f) => f.file)).toEqual(["pod.yaml"]);
+    expect(result.notes).toEqual([
+      { file: "big.yaml", message: "skipped: 2.0 MiB is over the 2 MiB limit" },
+    ]);
+  });
+
+  it("survives empty files, pathological nesting, aliases and odd YAML", () => {
+    const dir = repo({
+      "empty.yaml": "",
+      "dashes.yaml": "---\n---\n",
+      "deep.yaml": `image: bitnami/x\n${"[".repeat(50_000)}`,
+      "deep2.yaml": `x: ${"{a: ".repeat(5000)}bitnami${"}".repeat(5000)}\n`,
+      "aliases.yaml":
+        "a: &a {image: bitnami/redis:7}\nb: *a\nc: [*a, *a]\n? [complex, key]\n: image\n",
+      "tags.yaml": "image: !!binary aGVsbG8=\nother: !custom bitnami/x\n",
+    });
+    const result = runCheck(dir);
+    expect(result.findings.filter((f) => f.ruleId === "internal-error")).toEqual([]);
+    expect(result.findings.filter((f) => f.ruleId === "bitnami-image").map((f) => f.file)).toEqual([
+      "aliases.yaml",
+    ]);
+  });
+
+  it("checks a single file given as the path, typed by where it lives", () => {
+    const dir = repo({
+      "chart/Chart.yaml": "name: app\n",
+      "chart/templates/x.yaml": "{{- if x }}\nimage: bitnami/redis:7\n",
+    });
+    expect(
+      runCheck(join(dir, "chart/templates/x.yaml")).findings.map((f) => `${f.file}:${f.line}`),
+    ).toEqual(["x.yaml:2"]);
+    const result = runCheck(join(dir, "chart/Chart.yaml"));
+    expect(result.filesChecked).toBe(1);
+    writeFileSync(join(dir, "README.md"), "bitnami/redis");
+    expect(runCheck(join(dir, "README.md")).notes).toEqual([
+      { file: "README.md", message: "skipped: no rule reads this kind of file" },
+    ]);
+  });
+
+  it("refuses a path that does not exist (bad usage, exit 2)", () => {
+    expect(() => runCheck("/nonexistent/parity")).toThrow(UsageError);
+  });
+
+  // Root reads any directory: the case exists only for ordinary users.
+  it.skipIf(process.getuid?.() === 0)("reports a directory it cannot read as a note", () => {
+    const dir = repo({ "pod.yaml": POD, "locked/pod.yaml": POD });
+    chmodSync(join(dir, "locked"), 0o000);
+    try {
+      const result = runCheck(dir);
+      expect(result.findings.map((f) => f.file)).toEqual(["pod.yaml"]);
+      expect(result.notes).toEqual([
+        { file: "locked", message: "skipped: cannot read the directory (EACCES)" },
+      ]);
+    } finally {
+      chmodSync(join(dir, "locked"), 0o755);
+    }
+  });
+});
