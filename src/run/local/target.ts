@@ -83,9 +83,8 @@ export class LocalTarget implements ResourceRunner {
   async isReady(resource: Resource): Promise<boolean> {
     const record = this.state.read().resources[resource.name];
     if (!record?.process || !isAlive(record.process)) return false;
-    const attempt = () => this.readinessAttempt(resource);
     try {
-      await attempt();
+      await this.readinessAttempt(resource);
       return true;
     } catch {
       return false;
@@ -212,7 +211,7 @@ export class LocalTarget implements ResourceRunner {
     this.record(app, spawned, port === undefined ? [] : [port]);
     const probe =
       port !== undefined && app.readiness
-        ? () => httpReady(port, app.readiness!)
+        ? () => this.readinessAttempt(app)
         : // Without an HTTP endpoint, a worker is ready once it has stayed up for a moment.
           () =>
             this.clock
