@@ -11,6 +11,11 @@ export interface KindRule {
   readonly port: number;
   /** Ports that a boolean option adds and forwards (rabbitmq `management` → 15672). */
   readonly optionPorts?: Readonly<Record<string, number>>;
+  /**
+   * Ports the server also binds on this machine, as offsets from its main host port, by name
+   * (RabbitMQ: `distribution` +20000, `epmd` +20001, as its own defaults derive them).
+   */
+  readonly companionPorts?: Readonly<Record<string, number>>;
 }
 
 /** Options every kind accepts. */

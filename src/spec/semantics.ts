@@ -204,21 +204,32 @@ function checkApps(apps: Raw, issues: RawIssue[]): void {
 /** Two resources forwarded to one host port cannot both run; defaults count (two postgres on 5432). */
 function checkForwards(services: Raw, apps: Raw, rules: KindRules, issues: RawIssue[]): void {
   const taken = new Map<number, string>();
-  const claim = (port: unknown, path: PathSegment[]) => {
+  const claim = (port: unknown, path: PathSegment[], owner = path.slice(0, 2).join(".")) => {
     if (typeof port !== "number") return;
     const holder = taken.get(port);
     if (holder)
       issues.push({
         path,
-        message: `host port ${port} is already forwarded to ${holder}: set forward to another port, or false`,
+        message: `host port ${port} is already taken by ${holder}: set forward to another port, or false`,
       });
-    else taken.set(port, path.slice(0, 2).join("."));
+    else taken.set(port, owner);
   };
   for (const [name, raw] of Object.entries(services)) {
     const body = isRecord(raw) ? raw : {};
     const kind = typeof body.kind === "string" ? body.kind : name;
     const rule = rules.kinds.get(kind);
-    claim(body.forward ?? rule?.port, ["services", name, "forward"]);
+    const path = ["services", name, "forward"];
+    const main = body.forward === false ? rule?.port : (body.forward ?? rule?.port);
+    if (body.forward !== false) claim(main, path);
+    for (const [what, offset] of Object.entries(rule?.companionPorts ?? {})) {
+      if (typeof main !== "number") continue;
+      if (main + offset > 65535) {
+        issues.push({
+          path,
+          message: `${kind} also binds its ${what} port at ${main} + ${offset} on this machine: forward must be at most ${65535 - offset}`,
+        });
+      } else claim(main + offset, path, `services.${name} (its ${what} port)`);
+    }
     if (body.forward === false) continue;
     for (const [option, port] of Object.entries(rule?.optionPorts ?? {})) {
       const value = body[option];

@@ -130,13 +130,13 @@ describe("buildPlan: services from the catalog", () => {
 
   it("forwards the RabbitMQ management UI to 15672, or to the port given", () => {
     const plan = planOf(
-      "name: a\nservices:\n  rabbitmq:\n    management: true\n  events:\n    kind: rabbitmq\n    forward: 5673\n    management: 25673\n",
+      "name: a\nservices:\n  rabbitmq:\n    management: true\n  events:\n    kind: rabbitmq\n    forward: 5680\n    management: 25690\n",
     );
     expect(byName<ServiceResource>(plan, "rabbitmq").extraForwards).toEqual([
       { host: 15672, container: 15672 },
     ]);
     expect(byName<ServiceResource>(plan, "events").extraForwards).toEqual([
-      { host: 25673, container: 15672 },
+      { host: 25690, container: 15672 },
     ]);
   });
 

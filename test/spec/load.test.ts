@@ -116,7 +116,7 @@ const badSpecs: Array<[string, string, string]> = [
   [
     "two services on one host port",
     "name: a\nservices:\n  postgres: {}\n  other:\n    kind: postgres\n",
-    "parity.yaml:5:5: services.other.forward: host port 5432 is already forwarded to services.postgres: set forward to another port, or false",
+    "parity.yaml:5:5: services.other.forward: host port 5432 is already taken by services.postgres: set forward to another port, or false",
   ],
   [
     "job without an image and no app",
@@ -130,8 +130,8 @@ const badSpecs: Array<[string, string, string]> = [
   ],
   [
     "two management UIs on one host port",
-    "name: a\nservices:\n  rabbitmq:\n    management: true\n  events:\n    kind: rabbitmq\n    forward: 5673\n    management: true\n",
-    "parity.yaml:8:17: services.events.management: host port 15672 is already forwarded to services.rabbitmq",
+    "name: a\nservices:\n  rabbitmq:\n    management: true\n  events:\n    kind: rabbitmq\n    forward: 5680\n    management: true\n",
+    "parity.yaml:8:17: services.events.management: host port 15672 is already taken by services.rabbitmq",
   ],
   [
     "a service name starting with a digit (not a valid Service name)",
@@ -146,7 +146,17 @@ const badSpecs: Array<[string, string, string]> = [
   [
     "a management UI moved onto a port already forwarded",
     "name: a\nservices:\n  rabbitmq:\n    management: 5432\n  postgres: {}\n",
-    "parity.yaml:5:13: services.postgres.forward: host port 5432 is already forwarded to services.rabbitmq",
+    "parity.yaml:5:13: services.postgres.forward: host port 5432 is already taken by services.rabbitmq",
+  ],
+  [
+    "a RabbitMQ forward whose distribution port would pass 65535",
+    "name: a\nservices:\n  rabbitmq:\n    forward: 45672\n",
+    "parity.yaml:4:14: services.rabbitmq.forward: rabbitmq also binds its distribution port at 45672 + 20000 on this machine: forward must be at most 45535",
+  ],
+  [
+    "a forward onto RabbitMQ's distribution port",
+    "name: a\nservices:\n  rabbitmq: {}\n  postgres:\n    forward: 25672\n",
+    "parity.yaml:5:14: services.postgres.forward: host port 25672 is already taken by services.rabbitmq (its distribution port)",
   ],
   ["duplicate key", "name: a\nname: b\n", "parity.yaml:2:1: Map keys must be unique"],
   ["YAML syntax error", "name: a\nservices: [\n", "parity.yaml:3:1: "],

@@ -1,6 +1,11 @@
 import { majorOf, type DependencyKind } from "../kind.js";
 import { rabbitmqLocal } from "./local.js";
-import { AMQP_PORT as PORT, MANAGEMENT_PORT, managementHostPort } from "./ports.js";
+import {
+  AMQP_PORT as PORT,
+  COMPANION_PORTS,
+  MANAGEMENT_PORT,
+  managementHostPort,
+} from "./ports.js";
 
 /** RabbitMQ, the official `rabbitmq` image; `-management` tags when the UI is asked for. */
 export const rabbitmq: DependencyKind = {
@@ -10,6 +15,7 @@ export const rabbitmq: DependencyKind = {
   port: PORT,
   local: rabbitmqLocal,
   optionPorts: { management: MANAGEMENT_PORT },
+  companionPorts: COMPANION_PORTS,
   profile(service, stack) {
     const version = service.version ?? "4.2.2";
     const tag =

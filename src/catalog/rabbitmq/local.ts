@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { LocalRecipe } from "../kind.js";
-import { managementHostPort } from "./ports.js";
+import { COMPANION_PORTS, managementHostPort } from "./ports.js";
 
 /**
  * RabbitMQ as a process: a node of its own (name, ports, mnesia, Erlang cookie and epmd), so it
@@ -12,11 +12,10 @@ export const rabbitmqLocal: LocalRecipe = {
   searchDirs: () => ["/usr/lib/rabbitmq/bin", "/usr/sbin", "/usr/lib/erlang/bin"],
   versionProbe: { bin: "rabbitmq-server", pattern: /rabbitmq_server-(\d+(?:\.\d+)*)/ },
   unprivileged: false,
-  // Erlang distribution and epmd follow the AMQP port, as RabbitMQ's own defaults do (+20000).
   extraPorts: (service, port) => ({
     ...(service.management ? { management: managementHostPort(service.management) } : {}),
-    dist: port + 20000,
-    epmd: port + 20001,
+    dist: port + COMPANION_PORTS.distribution,
+    epmd: port + COMPANION_PORTS.epmd,
   }),
   files: (ctx) => [
     {
