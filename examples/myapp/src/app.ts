@@ -135,10 +135,23 @@ export function buildApp(deps: AppDeps) {
   const { pool, redis, cache, broker, relay, log } = deps;
   const app = Fastify({
     loggerInstance: log,
+    // One line per request, written when it is answered (Fastify's default is two).
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
     // Stop accepting on close, answer what is in flight, and close idle keep-alive sockets.
     return503OnClosing: true,
     forceCloseConnections: "idle",
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      "request",
+    );
   });
   app.setValidatorCompiler(validators());
   // JSON only: anything else is 415 Unsupported Media Type, not a string the schema rejects.
@@ -230,8 +243,12 @@ export function buildApp(deps: AppDeps) {
       const id = request.params.id.toLowerCase();
       let cacheState = "miss";
       try {
-        const cached = await cache.get(id);
-        if (cached) return reply.header("x-cache", "hit").send(cached);
+        const cached = await cache.getJson(id);
+        if (cached)
+          return reply
+            .header("x-cache", "hit")
+            .type("application/json; charset=utf-8")
+            .send(cached);
       } catch (error) {
         // A cache that is down is skipped, not an error: the database has the answer.
         cacheState = "bypass";

@@ -72,10 +72,15 @@ export class OrderCache {
 
   /** The cached order, or undefined on a miss (or a tombstone). */
   async get(id: string): Promise<Order | undefined> {
+    const json = await this.getJson(id);
+    return json ? (JSON.parse(json) as Order) : undefined;
+  }
+
+  /** The cached order as the JSON it was stored as: a hit is served without parsing it again. */
+  async getJson(id: string): Promise<string | undefined> {
     const entry = await this.redis.get(this.key(id));
     if (!entry) return undefined;
-    const json = entry.slice(entry.indexOf("|") + 1);
-    return json ? (JSON.parse(json) as Order) : undefined;
+    return entry.slice(entry.indexOf("|") + 1) || undefined;
   }
 
   async put(order: Order): Promise<void> {
