@@ -1,0 +1,565 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, tmpdir } from "node:os";
+import { basename, join, relative } from "node:path";
+import { Redis } from "ioredis";
+import { parseDocument } from "yaml";
+import { allPorts, rabbitPorts, resolveServerBinaries } from "./up-critical-path.js";
+import {
+  httpStatus,
+  killRecordedGroup,
+  portIsFree,
+  runCommand,
+  waitFor,
+  waitPortsFree,
+} from "./up-procs.js";
+import { faults, load, merge, percentile } from "./myapp-load.js";
+import { median } from "./stats.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const bin = join(root, "bin/parity.js");
+const example = join(root, "examples/myapp");
+/** A port block nothing else uses (tests: 46xxx/44672, bench up: 41xxx/42xxx); rabbitmq also binds AMQP+20000 and +20001 (63672, 63673; 45672 would put them past 65535). */
+const PORTS = { postgres: 47432, redis: 47379, rabbitmq: 43672, app: 47080 };
+const CONNECTIONS = 10;
+const SECONDS = 10;
+const WARMUP_SECONDS = 2;
+/** Bare and cached runs alternate, so that both see the same machine. */
+const ROUNDS = 6;
+/**
+ * Seconds of each bare and cached round: short rounds close together, so that a pair sees the
+ * same machine (on a shared VM its speed drifts by 2× within a minute), compared pair by pair.
+ */
+const PAIR_SECONDS = 5;
+const TARGET_RATIO = 0.5;
+const ORDER = {
+  customer: "bench@example.com",
+  items: [
+    { sku: "MUG-001", quantity: 2 },
+    { sku: "STICKER-001", quantity: 1 },
+  ],
+};
+/**
+ * The app runs at the LOG_LEVEL of the example's parity.yaml; BENCH_MYAPP_LOG_LEVEL (e.g. warn)
+ * overrides it for the API and the worker, to see what request logging costs. The section says
+ * which level was used.
+ */
+const LOG_LEVEL_OVERRIDE = process.env.BENCH_MYAPP_LOG_LEVEL || undefined;
+/** A tombstone of a version no order reaches: reads miss, and the app's put-if-newer never replaces it. */
+const POISON_VERSION = "9007199254740991";
+
+/**
+ * The example's orders API under autocannon (loopback, the same machine, the same run): cached
+ * reads against a bare Fastify route, then uncached reads and order creation.
+ */
+export async function run() {
+  const base = mkdtempSync(join(tmpdir(), "parity-bench-myapp-"));
+  chmodSync(base, 0o755); // as root, postgres runs as its own account and must enter the project
+  const project = join(base, "myapp");
+  const bins = resolveServerBinaries();
+  let bare;
+  const parity = (args, timeoutMs) =>
+    runCommand(process.execPath, [bin, ...args], { cwd: project, env: benchEnv(), timeoutMs });
+  const emergency = () => {
+    bare?.child.kill("SIGKILL");
+    spawnSync(process.execPath, [bin, "down", "--volumes"], {
+      cwd: project,
+      env: benchEnv(),
+      timeout: 60_000,
+    });
+    killRecorded(project);
+    killEpmd(bins.epmd);
+    rmSync(base, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", emergency);
+  process.once("SIGTERM", emergency);
+
+  const problems = [];
+  try {
+    const { fastifyPath, fastifyVersion } = prepare(project);
+    await requireFree(allPorts(PORTS));
+
+    progress("parity up --detach");
+    const up = await parity(["up", "--detach"], 300_000);
+    if (up.code !== 0)
+      throw new Error(`parity up --detach exited ${up.code ?? up.signal}:\n${up.stderr.trim()}`);
+    const ready = await httpStatus(PORTS.app, "/readyz");
+    if (ready !== 200) throw new Error(`after parity up, /readyz answered ${ready}`);
+    const env = await appEnv(parity);
+    progress(`stack up in ${(up.ms / 1000).toFixed(1)} s; app LOG_LEVEL=${env.LOG_LEVEL}`);
+
+    // RabbitMQ (and Postgres) keep busy for a few seconds after they answer: measure once the
+    // machine has settled, or after 30 s whatever it does (other work on it is not ours to stop).
+    const settled = await waitQuiet(30_000);
+    progress(
+      settled.quiet
+        ? `machine quiet (${pct(settled.busy)} CPU busy) after ${(settled.ms / 1000).toFixed(1)} s`
+        : `machine still ${pct(settled.busy)} busy after ${(settled.ms / 1000).toFixed(1)} s; measuring anyway`,
+    );
+    bare = await startBare(fastifyPath);
+    const api = `http://127.0.0.1:${PORTS.app}`;
+    const bareUrl = `http://127.0.0.1:${bare.port}`;
+
+    // One order, confirmed by the worker, then read once so that it is cached.
+    const id = await createOrder(api);
+    await waitFor(
+      `order ${id} confirmed`,
+      async () => {
+        const res = await get(`${api}/orders/${id}`);
+        if (res.body.status !== "confirmed") throw new Error(`status ${res.body.status}`);
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    const check = await get(`${api}/orders/${id}`);
+    if (check.headers.get("x-cache") !== "hit" || check.body.status !== "confirmed")
+      throw new Error(`GET /orders/${id}: x-cache ${check.headers.get("x-cache")}, expected hit`);
+
+    const bareRequests = () => {
+      const seen = counter();
+      return {
+        seen,
+        requests: [{ method: "GET", path: "/", onResponse: (status) => seen.add(status) }],
+      };
+    };
+    const cachedRequests = () => {
+      const seen = counter();
+      const onResponse = (status, _body, _context, headers) => seen.add(status, headers["x-cache"]);
+      return { seen, requests: [{ method: "GET", path: `/orders/${id}`, onResponse }] };
+    };
+    const runPair = async (url, make, label) => {
+      const { seen, requests } = make();
+      const result = await load({ url, connections: CONNECTIONS, seconds: PAIR_SECONDS, requests });
+      progress(`${label}: ${Math.round(result.rps)} req/s ${seen.text()}`);
+      return { ...result, seen: seen.counts };
+    };
+
+    // Warm-up of both (JIT, connection pools), then alternating measured runs.
+    await load({
+      url: bareUrl,
+      connections: CONNECTIONS,
+      seconds: WARMUP_SECONDS,
+      requests: bareRequests().requests,
+    });
+    await load({
+      url: api,
+      connections: CONNECTIONS,
+      seconds: WARMUP_SECONDS,
+      requests: cachedRequests().requests,
+    });
+    const bareRuns = [];
+    const cachedRuns = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      bareRuns.push(await runPair(bareUrl, bareRequests, `bare round ${i + 1}`));
+      cachedRuns.push(await runPair(api, cachedRequests, `cached round ${i + 1}`));
+    }
+    const cachedMisses = cachedRuns.reduce((n, r) => n + r.ok - (r.seen["200 hit"] ?? 0), 0);
+    if (cachedMisses) problems.push(`${cachedMisses} cached-run answers were not \`200 hit\``);
+
+    // Order creation: valid bodies, each answer's Location collected for the uncached reads.
+    const created = [];
+    const postSeen = counter();
+    const body = JSON.stringify(ORDER);
+    const postRequests = [
+      {
+        method: "POST",
+        path: "/orders",
+        headers: { "content-type": "application/json" },
+        body,
+        onResponse: (status, _body, _context, headers) => {
+          postSeen.add(status);
+          if (status === 201 && headers.location) created.push(basename(headers.location));
+        },
+      },
+    ];
+    await load({
+      url: api,
+      connections: CONNECTIONS,
+      seconds: WARMUP_SECONDS,
+      requests: postRequests,
+    });
+    postSeen.reset();
+    created.length = 0;
+    const post = await load({
+      url: api,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      requests: postRequests,
+    });
+    progress(
+      `POST /orders: ${Math.round(post.rps)} req/s ${postSeen.text()}, ${created.length} ids`,
+    );
+    if (created.length !== post.ok)
+      problems.push(`POST: ${post.ok} 2xx answers but ${created.length} Location headers`);
+
+    // The worker confirms what was just created; reads are measured once it is idle again.
+    const drainStart = performance.now();
+    await waitFor(
+      "worker confirmed every order",
+      async () => {
+        const res = await get(`${api}/orders?status=pending&limit=1`);
+        if (res.body.orders?.length) throw new Error("orders still pending");
+      },
+      { timeoutMs: 180_000, intervalMs: 200 },
+    );
+    const drainMs = performance.now() - drainStart;
+    progress(`worker confirmed the backlog ${(drainMs / 1000).toFixed(1)} s after the POST run`);
+
+    // Uncached reads: every created order's entry becomes a tombstone of a version no order
+    // reaches, so every read misses, queries Postgres and tries (in vain) to put the row back.
+    const ids = [...new Set(created)];
+    await poison(env.REDIS_URL, ids);
+    const probe = await get(`${api}/orders/${ids[0]}`);
+    if (probe.headers.get("x-cache") !== "miss")
+      throw new Error(`after poisoning, x-cache ${probe.headers.get("x-cache")}, expected miss`);
+    let next = 0;
+    const missSeen = counter();
+    const missRequests = [
+      {
+        method: "GET",
+        path: `/orders/${ids[0]}`,
+        setupRequest: (request) => ({ ...request, path: `/orders/${ids[next++ % ids.length]}` }),
+        onResponse: (status, _body, _context, headers) => missSeen.add(status, headers["x-cache"]),
+      },
+    ];
+    await load({
+      url: api,
+      connections: CONNECTIONS,
+      seconds: WARMUP_SECONDS,
+      requests: missRequests,
+    });
+    missSeen.reset();
+    const uncached = await load({
+      url: api,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      requests: missRequests,
+    });
+    progress(`uncached: ${Math.round(uncached.rps)} req/s ${missSeen.text()}`);
+    const notMissed = uncached.ok - (missSeen.counts["200 miss"] ?? 0);
+    if (notMissed) problems.push(`${notMissed} uncached-run answers were not \`200 miss\``);
+
+    return section({
+      bare: merge(bareRuns),
+      cached: merge(cachedRuns),
+      uncached,
+      post,
+      created: ids.length,
+      drainMs,
+      env,
+      problems,
+      fastifyVersion,
+    });
+  } finally {
+    process.off("SIGINT", emergency);
+    process.off("SIGTERM", emergency);
+    await cleanUp({ parity, project, bins, bare });
+    rmSync(base, { recursive: true, force: true });
+  }
+}
+
+// ── set-up ─────────────────────────────────────────────────────────────────────────────────────
+
+/** Without a TTY parity prints one plain line per change; CI keeps it so. */
+const benchEnv = () => ({ ...process.env, CI: "1" });
+
+/**
+ * A copy of the example with the repository's node_modules linked in and its forwards moved to
+ * PORTS (no management UI: the local target serves it on 15672 whatever the forward). Returns the
+ * path of the fastify the example resolves, which the baseline must load too.
+ */
+function prepare(project) {
+  cpSync(example, project, {
+    recursive: true,
+    filter: (src) => {
+      const first = relative(example, src).split(/[/\\]/)[0];
+      return ![".parity", "node_modules", "dist"].includes(first);
+    },
+  });
+  symlinkSync(join(root, "node_modules"), join(project, "node_modules"));
+  const pkg = JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
+  const missing = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+    (name) => !existsSync(join(project, "node_modules", name, "package.json")),
+  );
+  if (missing.length)
+    throw new Error(
+      `the example's dependencies do not resolve from node_modules: ${missing.join(", ")}`,
+    );
+  const require = createRequire(join(project, "package.json"));
+  const fastifyPath = realpathSync(require.resolve("fastify"));
+  const fastifyVersion = require("fastify/package.json").version;
+
+  const specPath = join(project, "parity.yaml");
+  const doc = parseDocument(readFileSync(specPath, "utf8"));
+  for (const service of ["postgres", "redis", "rabbitmq"]) {
+    if (!doc.hasIn(["services", service])) throw new Error(`example has no service ${service}`);
+    doc.setIn(["services", service, "forward"], PORTS[service]);
+  }
+  doc.setIn(["services", "rabbitmq", "management"], false);
+  if (!doc.hasIn(["apps", "myapp"])) throw new Error("example has no app myapp");
+  doc.setIn(["apps", "myapp", "forward"], PORTS.app);
+  if (LOG_LEVEL_OVERRIDE)
+    for (const app of ["myapp", "myapp-worker"])
+      doc.setIn(["apps", app, "env", "LOG_LEVEL"], LOG_LEVEL_OVERRIDE);
+  writeFileSync(specPath, doc.toString());
+  return { fastifyPath, fastifyVersion };
+}
+
+async function requireFree(ports) {
+  const busy = [];
+  for (const port of ports) if (!(await portIsFree(port))) busy.push(port);
+  if (busy.length) throw new Error(`bench myapp needs ports ${busy.join(", ")}, which are in use`);
+}
+
+/** What parity gives the app (its URLs with passwords, LOG_LEVEL, PORT). */
+async function appEnv(parity) {
+  const result = await parity(
+    ["env", "--for", "myapp", "--format", "json", "--show-secrets"],
+    30_000,
+  );
+  if (result.code !== 0) throw new Error(`parity env failed:\n${result.stderr.trim()}`);
+  const env = JSON.parse(result.stdout);
+  if (String(env.PORT ?? PORTS.app) !== String(PORTS.app))
+    throw new Error(`the app gets PORT=${env.PORT}, expected ${PORTS.app}`);
+  return env;
+}
+
+/** The bare Fastify server in a child process; resolves once it has said which port it took. */
+function startBare(fastifyPath) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "myapp-bare.js"), fastifyPath], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`bare fastify did not start within 10 s: ${err}`));
+    }, 10_000);
+    child.stderr.on("data", (chunk) => (err += chunk));
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const line = out.split("\n")[0];
+      if (out.includes("\n")) {
+        clearTimeout(timer);
+        resolve({ child, port: JSON.parse(line).port });
+      }
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`bare fastify exited ${code ?? signal}: ${err}`));
+    });
+  });
+}
+
+/** Busy share of all CPUs over `ms`, from /proc/stat. */
+async function cpuBusy(ms) {
+  const sample = () => {
+    const fields = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
+    return { idle, total: fields.reduce((a, b) => a + b, 0) };
+  };
+  const a = sample();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = sample();
+  const total = b.total - a.total;
+  return total > 0 ? 1 - (b.idle - a.idle) / total : 0;
+}
+
+/** Waits until the machine's CPUs are less than 15 % busy over a second, up to `timeoutMs`. */
+async function waitQuiet(timeoutMs) {
+  const start = performance.now();
+  let busy = 1;
+  while (performance.now() - start < timeoutMs) {
+    busy = await cpuBusy(1000);
+    if (busy < 0.15) return { quiet: true, busy, ms: performance.now() - start };
+  }
+  return { quiet: false, busy, ms: performance.now() - start };
+}
+
+const pct = (share) => `${Math.round(share * 100)} %`;
+
+// ── HTTP ───────────────────────────────────────────────────────────────────────────────────────
+
+async function get(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await res.text();
+  let body = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+async function createOrder(api) {
+  const res = await fetch(`${api}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(ORDER),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (res.status !== 201 || typeof body.id !== "string")
+    throw new Error(`POST /orders answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+/** Counts of "status x-cache" (or "status") answers. */
+function counter() {
+  const counts = {};
+  return {
+    counts,
+    add: (status, tag) => {
+      const key = tag ? `${status} ${tag}` : String(status);
+      counts[key] = (counts[key] ?? 0) + 1;
+    },
+    reset: () => {
+      for (const key of Object.keys(counts)) delete counts[key];
+    },
+    text: () =>
+      `(${Object.entries(counts)
+        .map(([k, n]) => `${n} × ${k}`)
+        .join(", ")})`,
+  };
+}
+
+/** Every order's cache entry becomes a tombstone of POISON_VERSION (the app's key format). */
+async function poison(redisUrl, ids) {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.set(`myapp:order:${id}`, `${POISON_VERSION}|`, "EX", 900);
+    const results = await pipeline.exec();
+    const failed = results.filter(([error]) => error);
+    if (failed.length) throw new Error(`poisoning the cache: ${failed[0][0].message}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// ── clean-up ───────────────────────────────────────────────────────────────────────────────────
+
+/** `parity down --volumes`, then whatever is left: the baseline, recorded groups, epmd, sockets. */
+async function cleanUp({ parity, project, bins, bare }) {
+  const problems = [];
+  if (bare && bare.child.exitCode === null && bare.child.signalCode === null) {
+    const exited = new Promise((resolve) => bare.child.once("exit", resolve));
+    bare.child.kill("SIGTERM");
+    const timer = setTimeout(() => bare.child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  if (existsSync(join(project, ".parity"))) {
+    try {
+      const down = await parity(["down", "--volumes"], 60_000);
+      if (down.code !== 0)
+        problems.push(
+          `parity down --volumes exited ${down.code ?? down.signal}: ${down.stderr.trim()}`,
+        );
+    } catch (error) {
+      problems.push(error.message);
+    }
+  }
+  killRecorded(project);
+  killEpmd(bins.epmd);
+  const id = createHash("sha256").update(project).digest("hex").slice(0, 10);
+  rmSync(join(tmpdir(), `parity-${id}`), { recursive: true, force: true });
+  try {
+    await waitPortsFree(allPorts(PORTS), "after clean-up");
+  } catch (error) {
+    problems.push(error.message);
+  }
+  if (problems.length) process.stderr.write(`bench myapp: clean-up: ${problems.join("; ")}\n`);
+}
+
+/** SIGKILL to every process group parity's state file records (their leaders' pids). */
+function killRecorded(project) {
+  try {
+    const state = JSON.parse(readFileSync(join(project, ".parity/state.json"), "utf8"));
+    for (const record of Object.values(state.resources ?? {}))
+      if (record.process) killRecordedGroup(record.process);
+  } catch {
+    // no state: nothing recorded
+  }
+}
+
+function killEpmd(epmd) {
+  spawnSync(epmd, ["-kill"], {
+    env: {
+      PATH: process.env.PATH,
+      ERL_EPMD_PORT: String(rabbitPorts(PORTS.rabbitmq).epmd),
+      ERL_EPMD_ADDRESS: "127.0.0.1",
+    },
+    timeout: 10_000,
+    stdio: "ignore",
+  });
+}
+
+// ── report ─────────────────────────────────────────────────────────────────────────────────────
+
+const progress = (text) => process.stderr.write(`  myapp: ${text}\n`);
+const mark = (ok) => (ok ? "✅" : "❌");
+const rate = (rps) => `${Math.round(rps).toLocaleString("en-US")} req/s`;
+const ms = (value) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
+const lat = (run) =>
+  `p50 ${ms(percentile(run.latencies, 50))}, p99 ${ms(percentile(run.latencies, 99))}`;
+const requestLogging = (level) => ["info", "debug", "trace"].includes(level);
+const faultNote = (run) => (faults(run) ? ` ❌ ${faults(run)}` : "");
+
+function section({
+  bare,
+  cached,
+  uncached,
+  post,
+  created,
+  drainMs,
+  env,
+  problems,
+  fastifyVersion,
+}) {
+  const ratios = cached.rounds.map((c, i) => c / bare.rounds[i]);
+  const ratio = median(ratios);
+  const rounds = (run) => run.rounds.map((r) => Math.round(r)).join(", ");
+  const perRound = ratios.map((r) => `${(r * 100).toFixed(0)} %`);
+  return [
+    "## myapp",
+    "",
+    `The example's orders API (\`examples/myapp\`, brought up by \`parity up --detach\` in a temp copy, app at \`LOG_LEVEL=${env.LOG_LEVEL}\` ${LOG_LEVEL_OVERRIDE ? "from BENCH_MYAPP_LOG_LEVEL, not as its parity.yaml sets it" : "as its parity.yaml sets it"}) under autocannon on loopback: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s of warm-up before each kind of run, then ${ROUNDS} alternating ${PAIR_SECONDS} s rounds of the bare route and cached reads, and one ${SECONDS} s run of each other measure.`,
+    "",
+    "| measure | result | target |",
+    "|---|---|---|",
+    `| bare Fastify, \`GET /\` constant JSON, logger off (median of ${ROUNDS} rounds: ${rounds(bare)}) | ${rate(bare.rps)}; ${lat(bare)}${faultNote(bare)} | |`,
+    `| \`GET /orders/:id\`, warm cache, every answer \`x-cache: hit\` (median of ${ROUNDS} rounds: ${rounds(cached)}) | ${rate(cached.rps)}; ${lat(cached)}${faultNote(cached)} | |`,
+    `| ratio cached reads / bare route, median of the ${ROUNDS} pairs (${perRound.join(", ")}) | ${(ratio * 100).toFixed(0)} % | ≥ ${TARGET_RATIO * 100} % ${mark(ratio >= TARGET_RATIO && !faults(cached))} |`,
+    `| \`GET /orders/:id\`, every answer \`x-cache: miss\` (${created.toLocaleString("en-US")} orders in rotation) | ${rate(uncached.rps)}; ${lat(uncached)}${faultNote(uncached)} | |`,
+    `| \`POST /orders\`, valid bodies, 201 each (${post.ok.toLocaleString("en-US")} created; worker and outbox relay at work) | ${rate(post.rps)}; ${lat(post)}${faultNote(post)} | |`,
+    `| worker had confirmed every created order | ${(drainMs / 1000).toFixed(1)} s after the POST run | |`,
+    ...problems.map((p) => `\n${mark(false)} ${p}.`),
+    "",
+    `Method: the baseline is a bare Fastify ${fastifyVersion} server (the same package the example resolves, same Node, logger off) in its own process on a free loopback port; it and the cached reads alternate in the same run, ${ROUNDS} rounds of ${PAIR_SECONDS} s each, and the ratio is the median of the ratios of adjacent rounds (req/s: autocannon's mean of per-second samples), since the machine's speed drifts between rounds. ` +
+      "The cached order was created by `POST /orders`, read until the worker had confirmed it, then read once more to check `x-cache: hit`; every answer of the cached run is checked to be `200 hit`. " +
+      "For the uncached reads the orders created by the POST run (once the worker had confirmed them all) have their Redis entry replaced by a tombstone of a version no order reaches, so every read misses, queries Postgres and runs the put-if-newer script, which keeps the tombstone; requests rotate over those orders and each answer is checked to be `200 miss`. " +
+      `Latencies are the 2xx answers' times at sub-millisecond precision (nearest rank). The app logs at \`${env.LOG_LEVEL}\`: ${requestLogging(env.LOG_LEVEL) ? "Fastify writes two lines per request (incoming, completed) to its log file, synchronously, which weighs on every number here" : "Fastify writes no line per request at this level"}; autocannon shares the machine's ${cpus().length} CPUs with the app, Redis, Postgres, RabbitMQ and the worker.`,
+    "",
+  ].join("\n");
+}
