@@ -23,7 +23,8 @@ export function compileGlob(pattern: string): Glob {
   };
 }
 
-function toRegex(glob: string): string {
+/** The regular expression source of a glob: `*` and `?` within a segment, `**` across. */
+export function toRegex(glob: string): string {
   let out = "";
   let braces = 0;
   for (let i = 0; i < glob.length; i++) {

@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { classify } from "./classify.js";
 import { loadConfigFile, parseRuleOptions } from "./config.js";
+import { scanContext } from "./context.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
 import { discover, type Discovered } from "./discover.js";
 import { compileGlob } from "./glob.js";
@@ -59,8 +60,9 @@ export function runCheck(path: string, options: RunOptions = {}): CheckResult {
 
   const findings: Finding[] = [];
   let filesChecked = 0;
+  const withContext: ScanOptions = { ...scan, context: scanContext(root, files) };
   for (const file of files) {
-    const result = checkFile(file, scan);
+    const result = checkFile(file, withContext);
     findings.push(...result.findings);
     notes.push(...result.notes);
     if (result.checked) filesChecked++;

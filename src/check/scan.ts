@@ -13,6 +13,7 @@ import type {
   RuleFinding,
   RuleLevel,
   RuleMeta,
+  ScanContext,
   Severity,
 } from "./types.js";
 
@@ -23,6 +24,8 @@ export interface ScanOptions {
   rules?: readonly Rule[];
   /** Levels that differ from the rules' defaults; `off` rules do not run. */
   levels?: ReadonlyMap<string, RuleLevel>;
+  /** What the run knows beyond one file (see {@link ScanContext}); none when checking text. */
+  context?: ScanContext;
 }
 
 /**
@@ -60,7 +63,7 @@ export function checkSource(file: SourceFile, options: ScanOptions = {}): Findin
     }
     if (rule.triggers && !rule.triggers.some((word) => file.text.includes(word))) continue;
     try {
-      for (const found of rule.check(file)) add(rule.meta, found);
+      for (const found of rule.check(file, options.context ?? {})) add(rule.meta, found);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       add(INTERNAL_ERROR, { start: 0, message: `${rule.meta.id} failed on this file: ${message}` });

@@ -76,8 +76,27 @@ export interface Rule {
    * given to the rule, so it is never parsed on the rule's behalf. Omit to see every file.
    */
   triggers?: readonly string[];
-  /** Reads one file; returns or yields findings. Never throws on input (the scanner guards it). */
-  check(file: SourceFile): Iterable<RuleFinding>;
+  /**
+   * Reads one file; returns or yields findings. Never throws on input (the scanner guards it).
+   * `context` tells what the run knows beyond this file (empty when text is checked alone).
+   */
+  check(file: SourceFile, context: ScanContext): Iterable<RuleFinding>;
+}
+
+/** What one run knows beyond the file a rule reads, computed on first use, once per run. */
+export interface ScanContext {
+  /**
+   * Whether git tracks a path (relative to the scanned root) when the root is inside a git work
+   * tree; true for every path outside one. Unset when text is checked alone.
+   */
+  tracked?: (path: string) => boolean;
+  /** Every file of the run, read on first call: for facts that span files. */
+  files?: () => readonly SourceFile[];
+  /**
+   * The text of any file below the root by its relative path, `/`-separated, even one no rule
+   * reads (a `.tiltignore`); undefined when absent, outside the root, binary or too large.
+   */
+  read?: (path: string) => string | undefined;
 }
 
 /** A located, configured finding, as reporters see it. Lines and columns are 1-based. */

@@ -236,7 +236,7 @@ services:
   broker:
     kind: rabbitmq
     management: true
-    forward: 25672
+    forward: 35672
 apps:
   web:
     build: .
@@ -271,7 +271,7 @@ apps:
   });
 
   it("adds the management UI next to a moved main port, and defaults an app to its port", () => {
-    expect(forwards("broker")).toEqual(["25672:5672", "15672:15672"]);
+    expect(forwards("broker")).toEqual(["35672:5672", "15672:15672"]);
     expect(forwards("api")).toEqual(["7070:7070"]);
   });
 });

@@ -1,0 +1,68 @@
+import { bitnamiImage } from "../bitnami.js";
+import type { Rule } from "../types.js";
+import { get } from "../yaml.js";
+import { CONTROLLERS, workloads, type DependencyKind } from "../workloads.js";
+
+/** A readiness probe that means ready, per dependency (from the images' own documentation). */
+const PROBES: Partial<Record<DependencyKind, string>> = {
+  postgres:
+    'exec: {command: ["sh", "-c", "pg_isready -h 127.0.0.1 -p 5432 -U \\"$POSTGRES_USER\\""]}',
+  redis: 'exec: {command: ["sh", "-c", "test \\"$(redis-cli ping)\\" = PONG"]}',
+  valkey: 'exec: {command: ["sh", "-c", "test \\"$(valkey-cli ping)\\" = PONG"]}',
+  rabbitmq: 'exec: {command: ["rabbitmq-diagnostics", "-q", "check_port_connectivity"]}',
+  // Through TCP: the entrypoint's first-start server runs with --skip-networking.
+  mysql: 'exec: {command: ["mysqladmin", "ping", "-h", "127.0.0.1"]}',
+  mariadb: 'exec: {command: ["healthcheck.sh", "--connect", "--innodb_initialized"]}',
+  mongo: 'exec: {command: ["mongosh", "--quiet", "--eval", "db.adminCommand(\'ping\')"]}',
+};
+
+/** Stateful servers without a readiness probe: Services route to them before they can answer. */
+export const statefulReadinessProbeRule: Rule = {
+  meta: {
+    id: "stateful-readiness-probe",
+    severity: "warning",
+    description: "Database and broker containers without a readinessProbe",
+    docs:
+      "Without a readinessProbe a pod is Ready as soon as its containers start, so its Service " +
+      "routes clients, `kubectl wait` and Tilt's `resource_deps` go ahead, while PostgreSQL is " +
+      "still running initdb, Redis is loading its data set or RabbitMQ is booting: clients fail " +
+      "on the first start and after every restart. The rule looks at the containers (not init " +
+      "containers) of the controllers that keep servers running (Deployment, StatefulSet, " +
+      "DaemonSet, ReplicaSet, ReplicationController; not bare Pods) whose image is postgres, " +
+      "redis, valkey, rabbitmq, mysql, mariadb or mongo, official or a common fork or " +
+      "distribution (postgis, pgvector, timescaledb, redis-stack, keydb, percona, …; Bitnami's " +
+      "are left to bitnami-image). Jobs and CronJobs that use these images as clients (pg_dump, " +
+      "psql) are not servers and are not reported.",
+    advice:
+      "Add a readinessProbe that checks the server answers, e.g. for postgres " +
+      `\`readinessProbe: {${PROBES.postgres}, periodSeconds: 5}\`.`,
+  },
+  fileTypes: ["manifest"],
+  triggers: ["image"],
+  *check(file) {
+    for (const workload of workloads(file)) {
+      if (!CONTROLLERS.has(workload.kind)) continue;
+      for (const container of workload.containers) {
+        const probe = container.kind && PROBES[container.kind];
+        // Bitnami's images are reported by bitnami-image: replace them first (probes differ).
+        if (container.init || !probe || !container.image || bitnamiImage(container.image.ref)) {
+          continue;
+        }
+        if (get(container.node, "readinessProbe")) continue;
+        const { display, start, end } = container.image;
+        yield {
+          start,
+          end,
+          message:
+            `container \`${container.name ?? "?"}\` of ${workload.kind} \`${workload.name ?? "?"}\` ` +
+            `runs \`${display}\` without a readinessProbe: it counts as ready before ${container.kind} accepts connections`,
+          advice:
+            `Add \`readinessProbe: {${probe}, periodSeconds: 5, failureThreshold: 6}\` to the container` +
+            (container.kind === "redis" || container.kind === "valkey"
+              ? " (with a password, give the container REDISCLI_AUTH from the same Secret)."
+              : "."),
+        };
+      }
+    }
+  },
+};

@@ -1,0 +1,169 @@
+import { statefulReadinessProbeRule } from "../../../src/check/rules/stateful-readiness-probe.js";
+import { code, testRule } from "../helpers.js";
+
+/** A Deployment (or another kind) with one container, plus extra container lines. */
+const workload = (kind: string, image: string, extra = "") =>
+  code(`
+    apiVersion: apps/v1
+    kind: ${kind}
+    metadata:
+      name: db
+    spec:
+      template:
+        spec:
+          containers:
+            - name: db
+              image: ${image}
+  `) + extra;
+
+const NOT_READY = /without a readinessProbe: it counts as ready before/;
+
+testRule(statefulReadinessProbeRule, {
+  valid: [
+    {
+      name: "postgres with a readinessProbe",
+      path: "k8s/db.yaml",
+      code: workload(
+        "StatefulSet",
+        "postgres:18.1",
+        "          readinessProbe:\n            exec:\n              command: [pg_isready, -h, 127.0.0.1]\n",
+      ),
+    },
+    { name: "an app image", path: "k8s/app.yaml", code: workload("Deployment", "ghcr.io/x/app:1") },
+    {
+      name: "an exporter is not the server",
+      path: "k8s/m.yaml",
+      code: workload("Deployment", "oliver006/redis_exporter:v1.67.0"),
+    },
+    {
+      name: "kafka, minio and elasticsearch are not in this rule's list",
+      path: "k8s/k.yaml",
+      code: workload("StatefulSet", "apache/kafka:4.1.1"),
+    },
+    {
+      name: "Job and CronJob use these images as clients",
+      path: "k8s/jobs.yaml",
+      code: workload("Job", "postgres:18.1") + "---\n" + workload("CronJob", "redis:8.4.0"),
+    },
+    {
+      name: "init containers run to completion",
+      path: "k8s/app.yaml",
+      code: code(`
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              initContainers:
+                - name: wait
+                  image: postgres:18.1
+                  command: ["sh", "-c", "until pg_isready -h db; do sleep 1; done"]
+              containers:
+                - name: app
+                  image: ghcr.io/x/app:1
+      `),
+    },
+    {
+      name: "a bare Pod (nothing replaces it: examples, debugging)",
+      path: "k8s/pod.yaml",
+      code: "kind: Pod\nspec:\n  containers:\n    - image: postgres:18.1\n",
+    },
+    {
+      name: "a templated image is not known",
+      path: "k8s/db.yaml",
+      code: workload("Deployment", '"{{ .Values.image }}"'),
+    },
+    {
+      name: "not a workload",
+      path: "k8s/cm.yaml",
+      code: "kind: ConfigMap\ndata:\n  containers: |\n    - image: redis\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "redis Deployment without a probe",
+      path: "k8s/redis.yaml",
+      code: workload("Deployment", "redis:8.4.0"),
+      errors: [
+        {
+          line: 10,
+          column: 18,
+          severity: "warning",
+          text: "redis:8.4.0",
+          message: NOT_READY,
+          advice: /redis-cli ping.*REDISCLI_AUTH/,
+        },
+      ],
+    },
+    {
+      name: "a liveness probe is not a readiness probe",
+      path: "k8s/db.yaml",
+      code: workload(
+        "StatefulSet",
+        "postgres:18.1",
+        "          livenessProbe:\n            tcpSocket: {port: 5432}\n",
+      ),
+      errors: [
+        {
+          line: 10,
+          column: 18,
+          severity: "warning",
+          text: "postgres:18.1",
+          message: "container `db` of StatefulSet `db` runs `postgres:18.1`",
+          advice: "pg_isready -h 127.0.0.1",
+        },
+      ],
+    },
+    {
+      name: "every kind in its list, each with its own probe (Bitnami left to bitnami-image)",
+      path: "k8s/all.yaml",
+      code: code(`
+        kind: ReplicationController
+        metadata: {name: all}
+        spec:
+          template:
+            spec:
+              containers:
+                - {name: a, image: "docker.io/valkey/valkey:9.0.1"}
+                - {name: b, image: rabbitmq:4.2.2-management}
+                - {name: c, image: mysql:8.4}
+                - {name: d, image: mariadb:11.4}
+                - {name: e, image: mongo:8.0}
+                - {name: f, image: bitnamilegacy/postgresql:16}
+                - {name: g, image: app:1, readinessProbe: {httpGet: {path: /, port: 80}}}
+      `),
+      errors: [
+        {
+          line: 7,
+          column: 29,
+          severity: "warning",
+          text: "docker.io/valkey/valkey:9.0.1",
+          advice: "valkey-cli ping",
+        },
+        { line: 8, column: 28, severity: "warning", advice: "check_port_connectivity" },
+        { line: 9, column: 28, severity: "warning", advice: "mysqladmin" },
+        { line: 10, column: 28, severity: "warning", advice: "healthcheck.sh" },
+        { line: 11, column: 28, severity: "warning", advice: "mongosh" },
+      ],
+    },
+    {
+      name: "DaemonSet, ReplicaSet and a List item",
+      path: "k8s/more.yaml",
+      code:
+        workload("DaemonSet", "redis") +
+        "---\n" +
+        workload("ReplicaSet", "mongo:8.0") +
+        "---\nkind: List\nitems:\n  - kind: Deployment\n    spec: {template: {spec: {containers: [{image: mariadb:11.4}]}}}\n",
+      errors: [
+        { line: 10, column: 18, severity: "warning", text: "redis" },
+        { line: 21, column: 18, severity: "warning", text: "mongo:8.0" },
+        {
+          line: 26,
+          column: 51,
+          severity: "warning",
+          text: "mariadb:11.4",
+          message: "container `?` of Deployment `?`",
+        },
+      ],
+    },
+  ],
+});
