@@ -523,7 +523,8 @@ const rate = (rps) => `${Math.round(rps).toLocaleString("en-US")} req/s`;
 const ms = (value) => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 const lat = (run) =>
   `p50 ${ms(percentile(run.latencies, 50))}, p99 ${ms(percentile(run.latencies, 99))}`;
-const requestLogging = (level) => ["info", "debug", "trace"].includes(level);
+// The example logs each answered request at debug; at info and above, none.
+const requestLogging = (level) => ["debug", "trace"].includes(level);
 const faultNote = (run) => (faults(run) ? ` ❌ ${faults(run)}` : "");
 
 function section({
@@ -559,7 +560,7 @@ function section({
     `Method: the baseline is a bare Fastify ${fastifyVersion} server (the same package the example resolves, same Node, logger off) in its own process on a free loopback port; it and the cached reads alternate in the same run, ${ROUNDS} rounds of ${PAIR_SECONDS} s each, and the ratio is the median of the ratios of adjacent rounds (req/s: autocannon's mean of per-second samples), since the machine's speed drifts between rounds. ` +
       "The cached order was created by `POST /orders`, read until the worker had confirmed it, then read once more to check `x-cache: hit`; every answer of the cached run is checked to be `200 hit`. " +
       "For the uncached reads the orders created by the POST run (once the worker had confirmed them all) have their Redis entry replaced by a tombstone of a version no order reaches, so every read misses, queries Postgres and runs the put-if-newer script, which keeps the tombstone; requests rotate over those orders and each answer is checked to be `200 miss`. " +
-      `Latencies are the 2xx answers' times at sub-millisecond precision (nearest rank). The app logs at \`${env.LOG_LEVEL}\`: ${requestLogging(env.LOG_LEVEL) ? "the app writes one line per request to its log file (asynchronously), which still weighs on every number here" : "the app writes no line per request at this level"}; autocannon shares the machine's ${cpus().length} CPUs with the app, Redis, Postgres, RabbitMQ and the worker.`,
+      `Latencies are the 2xx answers' times at sub-millisecond precision (nearest rank). The app logs at \`${env.LOG_LEVEL}\`: ${requestLogging(env.LOG_LEVEL) ? "the app writes one line per request to its log file (asynchronously), which weighs on every number here" : "the app writes no line per request at this level"}; autocannon shares the machine's ${cpus().length} CPUs with the app, Redis, Postgres, RabbitMQ and the worker.`,
     "",
   ].join("\n");
 }

@@ -142,8 +142,10 @@ export function buildApp(deps: AppDeps) {
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
-  app.addHook("onResponse", async (request, reply) => {
-    request.log.info(
+  // One line per answered request at debug (LOG_LEVEL=debug shows them); at info the log keeps
+  // what needs attention, and access logs are the ingress's job in a cluster.
+  app.addHook("onResponse", (request, reply, done) => {
+    request.log.debug(
       {
         method: request.method,
         url: request.url,
@@ -152,6 +154,7 @@ export function buildApp(deps: AppDeps) {
       },
       "request",
     );
+    done();
   });
   app.setValidatorCompiler(validators());
   // JSON only: anything else is 415 Unsupported Media Type, not a string the schema rejects.
