@@ -1,3 +1,4 @@
+import { BACKING_KINDS } from "../connections.js";
 import { bitnamiImage } from "../bitnami.js";
 import { imageReferences } from "../images.js";
 import type { Rule } from "../types.js";
@@ -18,18 +19,8 @@ const PINS: Record<string, string> = {
 // by bitnami-image (they are gone or frozen, whatever the tag).
 const ARCHIVED = /^(docker\.io|quay\.io)\/minio\/minio$/;
 
-const STATEFUL = new Set<DependencyKind>([
-  "postgres",
-  "redis",
-  "valkey",
-  "rabbitmq",
-  "mysql",
-  "mariadb",
-  "mongo",
-  "kafka",
-  "elasticsearch",
-  "minio",
-]);
+/** Backing services, plus the stores whose data outlives a pod. */
+const STATEFUL = new Set<DependencyKind>([...BACKING_KINDS, "elasticsearch", "minio"]);
 
 /** Databases and brokers on a floating tag: a new major arrives with the next pull. */
 export const statefulImageTagRule: Rule = {
