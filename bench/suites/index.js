@@ -1,10 +1,12 @@
 import * as render from "./render.js";
 import * as up from "./up.js";
 import * as myapp from "./myapp.js";
+import * as check from "./check.js";
 
 /** Every benchmark suite, in the order results.md lists them. */
 export const suites = [
   { name: "render", run: render.run },
   { name: "up", run: up.run },
   { name: "myapp", run: myapp.run },
+  { name: "check", run: check.run },
 ];

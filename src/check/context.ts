@@ -1,25 +1,67 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, realpathSync, statSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { decode } from "./decode.js";
 import type { Discovered } from "./discover.js";
-import { MAX_FILE_BYTES } from "./scan.js";
+import { readSource } from "./scan.js";
 import { SourceFile } from "./source.js";
-import type { ScanContext } from "./types.js";
+import type { Note, ScanContext } from "./types.js";
+
+/** One thread's view of a run: its context, and how it reads the files it checks. */
+export interface ThreadContext {
+  context: ScanContext;
+  /**
+   * A file as the scanner reads it: from the {@link ScanContext.files} view when the view holds
+   * it (its text is not read again, its parse is shared), else from disk.
+   */
+  read: (file: Discovered) => { source?: SourceFile; notes: Note[] };
+  /** Tells the view which file is being checked (undefined when none), to share its parse. */
+  checking: (file: SourceFile | undefined) => void;
+}
 
 /**
- * The context of one run over `files` below `root`. Both facts are computed on a rule's first
- * question and kept for the run, so a run whose rules never ask costs nothing.
+ * The context of a run over `files` below `root`, as one thread of it sees it. `tracked` and the
+ * `files` view are computed on a rule's first question and kept for the run, so a run whose
+ * rules never ask costs nothing. The view is read from what the thread has read so far and from
+ * the disk; the thread then checks files from the view, so no file is read twice. A file checked
+ * after the view was read reuses the YAML the view's SourceFile of it parsed (for another file's
+ * rule), and the view reuses the parse of the file being checked when it is read; the view does
+ * not keep the parses of files checked later, which would hold every parsed file for the run.
  */
-export function scanContext(root: string, files: readonly Discovered[]): ScanContext {
+export function threadContext(root: string, files: readonly Discovered[]): ThreadContext {
   let tracked: ReadonlySet<string> | null | undefined;
   let sources: SourceFile[] | undefined;
-  return {
+  let current: SourceFile | undefined;
+  // What this thread read, by path: texts before the view exists, then the view's files.
+  const seen = new Map<string, { text?: string; notes: Note[] }>();
+  let viewed: Map<string, { source?: SourceFile; notes: Note[] }> | undefined;
+  const context: ScanContext = {
     tracked: (path) => {
       if (tracked === undefined) tracked = gitTrackedFiles(root);
       return tracked === null || tracked.has(path);
     },
-    files: () => (sources ??= files.flatMap((file) => read(file) ?? [])),
+    files: () => {
+      if (!sources) {
+        const view = new Map<string, { source?: SourceFile; notes: Note[] }>();
+        sources = files.flatMap((file) => {
+          const twin = current?.path === file.relative ? current : undefined;
+          const known = seen.get(file.relative);
+          const read = known
+            ? {
+                source:
+                  known.text === undefined
+                    ? undefined
+                    : new SourceFile(file.relative, file.type, known.text, twin),
+                notes: known.notes,
+              }
+            : readSource(file, twin);
+          view.set(file.relative, read);
+          return read.source ? [read.source] : [];
+        });
+        seen.clear();
+        viewed = view;
+      }
+      return sources;
+    },
     read: (path) => {
       const full = join(root, path);
       try {
@@ -29,7 +71,26 @@ export function scanContext(root: string, files: readonly Discovered[]): ScanCon
       } catch {
         return undefined;
       }
-      return read({ path: full, relative: path, type: "manifest" })?.text;
+      return readSource({ path: full, relative: path, type: "manifest" }).source?.text;
+    },
+  };
+  return {
+    context,
+    read: (file) => {
+      const entry = viewed?.get(file.relative);
+      if (entry) {
+        const { source, notes } = entry;
+        return {
+          source: source && new SourceFile(file.relative, file.type, source.text, source),
+          notes,
+        };
+      }
+      const read = readSource(file);
+      if (!viewed) seen.set(file.relative, { text: read.source?.text, notes: read.notes });
+      return read;
+    },
+    checking: (file) => {
+      current = file;
     },
   };
 }
@@ -51,16 +112,5 @@ export function gitTrackedFiles(root: string): ReadonlySet<string> | null {
     return new Set(out.split("\0").filter(Boolean));
   } catch {
     return null;
-  }
-}
-
-/** A discovered file as the scanner reads it; undefined when the scanner would skip it. */
-function read(file: Discovered): SourceFile | undefined {
-  try {
-    if (statSync(file.path).size > MAX_FILE_BYTES) return undefined;
-    const decoded = decode(readFileSync(file.path));
-    return "skip" in decoded ? undefined : new SourceFile(file.relative, file.type, decoded.text);
-  } catch {
-    return undefined;
   }
 }

@@ -1,3 +1,6 @@
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const LATIN1 = new TextDecoder("latin1");
+
 /** The text of a file, or why it is not read as text. */
 export type Decoded = { text: string; note?: string } | { skip: string };
 
@@ -24,8 +27,8 @@ export function decode(bytes: Uint8Array): Decoded {
   if (bytes.includes(0)) return { skip: "binary file (it has a NUL byte)" };
   try {
     // ignoreBOM: false drops a UTF-8 byte-order mark, so columns match what editors show.
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+    return { text: UTF8.decode(bytes) };
   } catch {
-    return { text: new TextDecoder("latin1").decode(bytes), note: "not UTF-8: read as Latin-1" };
+    return { text: LATIN1.decode(bytes), note: "not UTF-8: read as Latin-1" };
   }
 }

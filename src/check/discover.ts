@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { classify } from "./classify.js";
 import type { Glob } from "./glob.js";
 import type { FileType, Note } from "./types.js";
@@ -34,6 +34,7 @@ export function discover(
     return known;
   };
   const ignored = (relative: string, dir: boolean) => ignore.some((g) => g.matches(relative, dir));
+  const prefix = root.endsWith(sep) ? root : root + sep;
 
   const pending = [""];
   while (pending.length) {
@@ -56,7 +57,8 @@ export function discover(
           pending.push(relative);
       } else if (entry.isFile() && !ignored(relative, false)) {
         const type = classify(relative, isChartDir);
-        if (type) files.push({ path: join(root, relative), relative, type });
+        // The root is absolute and normal, `relative` too: no need for join's normalizing.
+        if (type) files.push({ path: prefix + relative, relative, type });
       }
     }
   }

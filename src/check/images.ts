@@ -19,9 +19,17 @@ export interface ImageOccurrence {
  * Every image a file names, wherever its type puts them: `image:` keys and registry/repository
  * maps in YAML, `FROM` and `--from=` in Dockerfiles, `image:` lines in templates, `docker run`,
  * `--image=` and `image.repository=` in commands. Shared so that image rules agree on what an
- * image is.
+ * image is; found once per file (callers must not change the list).
  */
-export function imageReferences(file: SourceFile): ImageOccurrence[] {
+export function imageReferences(file: SourceFile): readonly ImageOccurrence[] {
+  let found = imagesOf.get(file);
+  if (!found) imagesOf.set(file, (found = findImages(file)));
+  return found;
+}
+
+const imagesOf = new WeakMap<SourceFile, readonly ImageOccurrence[]>();
+
+function findImages(file: SourceFile): ImageOccurrence[] {
   switch (file.type) {
     case "dockerfile":
       return dockerfileImages(file);

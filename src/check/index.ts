@@ -7,20 +7,30 @@ import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { classify } from "./classify.js";
 import { loadConfigFile, parseRuleOptions } from "./config.js";
-import { scanContext } from "./context.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
 import { discover, type Discovered } from "./discover.js";
 import { compileGlob } from "./glob.js";
 import { RULES } from "./rules/index.js";
-import { checkFile, compareFindings, ruleLevels, type ScanOptions } from "./scan.js";
+import { scanRun, type ParallelOptions } from "./run.js";
+import { compareFindings, ruleLevels, type ScanOptions } from "./scan.js";
 import type { CheckResult, Finding, Note } from "./types.js";
 
 export type { CheckResult, Finding, Note, Rule, RuleFinding, RuleMeta, Severity } from "./types.js";
 export { RULES } from "./rules/index.js";
 
-export interface RunOptions {
+export interface RunOptions extends ParallelOptions {
   /** `--rule ID=LEVEL` values, applied over .paritycheck.yaml. */
   rules?: readonly string[];
+}
+
+/**
+ * Worker threads: the option, else `PARITY_CHECK_WORKERS` (a whole number; 0 for one thread),
+ * else the default (one per further CPU when the run is large enough to pay for them).
+ */
+function parallelOptions({ rules: _, ...options }: RunOptions): ParallelOptions {
+  const env = process.env.PARITY_CHECK_WORKERS?.trim();
+  const workers = options.workers ?? (env && /^\d+$/.test(env) ? Number(env) : undefined);
+  return workers === undefined ? options : { ...options, workers };
 }
 
 /**
@@ -60,9 +70,7 @@ export function runCheck(path: string, options: RunOptions = {}): CheckResult {
 
   const findings: Finding[] = [];
   let filesChecked = 0;
-  const withContext: ScanOptions = { ...scan, context: scanContext(root, files) };
-  for (const file of files) {
-    const result = checkFile(file, withContext);
+  for (const result of scanRun(root, files, levels, parallelOptions(options)).results) {
     findings.push(...result.findings);
     notes.push(...result.notes);
     if (result.checked) filesChecked++;

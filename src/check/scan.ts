@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { decode } from "./decode.js";
 import { DIAGNOSTICS, INTERNAL_ERROR, PARSE_ERROR } from "./diagnostics.js";
 import { code, type Discovered } from "./discover.js";
@@ -61,7 +61,7 @@ export function checkSource(file: SourceFile, options: ScanOptions = {}): Findin
     if (options.levels?.get(rule.meta.id) === "off" || !rule.fileTypes.includes(file.type)) {
       continue;
     }
-    if (rule.triggers && !rule.triggers.some((word) => file.text.includes(word))) continue;
+    if (!triggered(rule, file.text)) continue;
     try {
       for (const found of rule.check(file, options.context ?? {})) add(rule.meta, found);
     } catch (error) {
@@ -79,6 +79,14 @@ export function checkSource(file: SourceFile, options: ScanOptions = {}): Findin
   return findings;
 }
 
+/** Whether a text passes a rule's pre-filter ({@link Rule.triggers}). */
+export function triggered(rule: Rule, text: string): boolean {
+  return (
+    !rule.triggers ||
+    rule.triggers.some((word) => (typeof word === "string" ? text.includes(word) : word.test(text)))
+  );
+}
+
 /** Checks in-memory text as if it were the file at `path` (tests, editors). */
 export function checkText(
   path: string,
@@ -89,33 +97,62 @@ export function checkText(
   return checkSource(new SourceFile(path, type, text), options);
 }
 
-/** Reads, decodes and checks one discovered file; unreadable or unsuitable files become notes. */
-export function checkFile(
+/**
+ * Reads and decodes one discovered file: its SourceFile (`twin`: see {@link SourceFile}), or
+ * notes saying why it is not read; a file read in a degraded way has both.
+ */
+export function readSource(
   file: Discovered,
-  options: ScanOptions,
-): { findings: Finding[]; notes: Note[]; checked: boolean } {
-  const skip = (message: string) => ({
-    findings: [],
-    notes: [{ file: file.relative, message }],
-    checked: false,
-  });
+  twin?: SourceFile,
+): { source?: SourceFile; notes: Note[] } {
+  const skip = (message: string) => ({ notes: [{ file: file.relative, message }] });
   let bytes: Buffer;
   try {
-    const size = statSync(file.path).size;
-    if (size > MAX_FILE_BYTES) {
+    const read = readLimited(file.path);
+    if (typeof read === "number") {
       return skip(
-        `skipped: ${(size / 1024 / 1024).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`,
+        `skipped: ${(read / 1024 / 1024).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`,
       );
     }
-    bytes = readFileSync(file.path);
+    bytes = read;
   } catch (error) {
     return skip(`skipped: cannot read it (${code(error)})`);
   }
   const decoded = decode(bytes);
   if ("skip" in decoded) return skip(`skipped: ${decoded.skip}`);
   const notes = decoded.note ? [{ file: file.relative, message: decoded.note }] : [];
-  const findings = checkSource(new SourceFile(file.relative, file.type, decoded.text), options);
-  return { findings, notes, checked: true };
+  return { source: new SourceFile(file.relative, file.type, decoded.text, twin), notes };
+}
+
+/** Where files are read: most configuration files fit, and need no buffer of their own. */
+const POOL = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A file's bytes, or its size when it is over {@link MAX_FILE_BYTES}. A file smaller than the
+ * pool is opened and read once into it (no stat: a short read of a regular file is its end), so
+ * the bytes are valid until the next call; a larger one gets a buffer of its own. Throws what
+ * the file system throws.
+ */
+function readLimited(path: string): Buffer | number {
+  const fd = openSync(path, "r");
+  try {
+    const first = readSync(fd, POOL, 0, POOL.length, null);
+    if (first < POOL.length) return POOL.subarray(0, first);
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return size;
+    const buffer = Buffer.allocUnsafe(Math.max(size, first));
+    POOL.copy(buffer, 0, 0, first);
+    let length = first;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    // A file that grew since fstat is read as it was then; one that shrank, as it is now.
+    return length < buffer.length ? buffer.subarray(0, length) : buffer;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Every rule and diagnostic with its effective level, for reporters. */

@@ -23,13 +23,28 @@ export class SourceFile {
   private lineStarts: number[] | undefined;
   private lineCache: Line[] | undefined;
   private parsed: readonly Document[] | YamlFailure | undefined;
+  private loaded: string | undefined;
+  private readonly load: (() => string) | undefined;
 
   constructor(
     /** Relative to the scanned root, `/`-separated. */
     readonly path: string,
     readonly type: FileType,
-    readonly text: string,
-  ) {}
+    /** The text, or how to read it on first use (a run's view of files no rule may read). */
+    text: string | (() => string),
+    /**
+     * Another SourceFile of the same file (the run's view of every file, say) whose YAML this
+     * one reuses if it was parsed first, so that a file is not parsed twice.
+     */
+    private readonly twin?: SourceFile,
+  ) {
+    if (typeof text === "string") this.loaded = text;
+    else this.load = text;
+  }
+
+  get text(): string {
+    return (this.loaded ??= this.load!());
+  }
 
   /** 1-based line and column (UTF-16 code units, as SARIF's default columnKind) of an offset. */
   position(offset: number): { line: number; column: number } {
@@ -65,7 +80,9 @@ export class SourceFile {
    * (type `helm-template`) must be scanned by lines instead and never reach here.
    */
   yaml(): readonly Document[] | undefined {
-    this.parsed ??= parseYaml(this.text);
+    this.parsed ??=
+      (this.twin?.parsed && this.twin.text === this.text ? this.twin.parsed : undefined) ??
+      parseYaml(this.text);
     return Array.isArray(this.parsed) ? (this.parsed as readonly Document[]) : undefined;
   }
 

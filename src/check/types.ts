@@ -2,6 +2,7 @@
  * The data model of `parity check`: rules produce findings (data, never exceptions); the scanner
  * locates, configures and suppresses them; reporters are pure functions over a {@link CheckResult}.
  */
+import type { FileInventory } from "./inventory.js";
 import type { SourceFile } from "./source.js";
 
 /** What a finding costs: `error` fails the run, `warning` fails it only past `--max-warnings`. */
@@ -72,10 +73,19 @@ export interface Rule {
   /** The file types the rule reads; files of other types never reach {@link Rule.check}. */
   fileTypes: readonly FileType[];
   /**
-   * A cheap pre-filter: a file that contains none of these substrings (case-sensitive) is not
-   * given to the rule, so it is never parsed on the rule's behalf. Omit to see every file.
+   * A cheap pre-filter: a file whose text contains none of these substrings (case-sensitive)
+   * and matches none of these patterns is not given to the rule, so it is never parsed on the
+   * rule's behalf. Omit to see every file. A pattern must not be global or sticky.
    */
-  triggers?: readonly string[];
+  triggers?: readonly (string | RegExp)[];
+  /**
+   * Set for a rule that relates its file to the rest of the repository: `files` when it reads
+   * {@link ScanContext.files}, `inventory` when it reads {@link ScanContext.inventory}. The
+   * scanner checks files of its types last, once every other file was scanned, with what the
+   * scan gathered (every file's text; for `inventory`, every manifest's inventory, taken as each
+   * was scanned), so that a parallel run need not read and parse the repository again for it.
+   */
+  scope?: "files" | "inventory";
   /**
    * Reads one file; returns or yields findings. Never throws on input (the scanner guards it).
    * `context` tells what the run knows beyond this file (empty when text is checked alone).
@@ -92,6 +102,12 @@ export interface ScanContext {
   tracked?: (path: string) => boolean;
   /** Every file of the run, read on first call: for facts that span files. */
   files?: () => readonly SourceFile[];
+  /**
+   * What the manifests of the run deploy, as plain data, in the run's file order: gathered by
+   * the scanner where each manifest is scanned. Absent, rules take it from {@link files} (see
+   * `runInventory`).
+   */
+  inventory?: () => readonly FileInventory[];
   /**
    * The text of any file below the root by its relative path, `/`-separated, even one no rule
    * reads (a `.tiltignore`); undefined when absent, outside the root, binary or too large.

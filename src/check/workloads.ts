@@ -57,6 +57,23 @@ const KINDS: Record<string, DependencyKind> = {
   localstack: "localstack",
 };
 
+/**
+ * A pre-filter for images of `kinds` (all by default): their names, in any case (a name that
+ * contains another, `postgresql`, goes without saying). With `objects`, only in a text that
+ * also names one of these object kinds (as a word, in any case).
+ */
+export function dependencyWords(
+  kinds?: readonly DependencyKind[],
+  objects?: Iterable<string>,
+): RegExp {
+  const names = Object.keys(KINDS).filter((name) => !kinds || kinds.includes(KINDS[name]!));
+  const words = names.filter(
+    (name) => !names.some((other) => other !== name && name.includes(other)),
+  );
+  const also = objects ? `^(?=[\\s\\S]*?\\b(?:${[...objects].join("|")})\\b)[\\s\\S]*?` : "";
+  return new RegExp(`${also}(?:${words.join("|")})`, "i");
+}
+
 /** The dependency an image runs, if it is one the rules know. */
 export function dependencyKind(ref: ImageRef | undefined): DependencyKind | undefined {
   const name = ref?.repository.split("/").pop()?.toLowerCase();
@@ -117,6 +134,9 @@ const POD_SPEC: Record<string, readonly string[]> = {
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
+
+/** The kinds that run pods. */
+export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_SPEC);
 
 /**
  * Controllers that keep server pods running (readiness matters), unlike Jobs and CronJobs, and
@@ -346,18 +366,21 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf("/") + 1);
  * if any, else of the same directory, else of any manifest of the run. Without a run context
  * the set is the file itself. The nearest group wins, so a same-named object of another app or
  * overlay elsewhere in the repository does not override the one beside the workload.
+ * `mentioned` is the pre-filter of other files, as a rule's triggers are of its own: whether a
+ * file's text names what `matches` looks for (its kind, its name); other files are not parsed.
  */
 export function nearestObjects(
   file: SourceFile,
   context: FilesContext | undefined,
   matches: (object: K8sObject) => boolean,
+  mentioned: (text: string) => boolean = () => true,
 ): { file: SourceFile; object: K8sObject }[] {
   const found = (f: SourceFile) =>
     objects(f).flatMap((object) => (matches(object) ? [{ file: f, object }] : []));
   const here = found(file);
   if (here.length) return here;
   const others = (context?.files?.() ?? []).filter(
-    (f) => f.type === "manifest" && f.path !== file.path,
+    (f) => f.type === "manifest" && f.path !== file.path && mentioned(f.text),
   );
   const near = others.filter((f) => dirOf(f.path) === dirOf(file.path)).flatMap(found);
   return near.length ? near : others.flatMap(found);

@@ -35,20 +35,21 @@ export function* walk(doc: Document): Generator<YamlVisit> {
     yield visit;
     const { node, path } = visit;
     if (path.length >= MAX_DEPTH) continue;
-    const children: YamlVisit[] = [];
+    // Children pushed last first, so that they are visited in document order.
     if (isMap(node)) {
-      for (const pair of node.items) {
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const pair = node.items[i];
         if (!isPair(pair) || !pair.value) continue;
         const key = keyText(pair.key);
         if (key === undefined) continue;
-        children.push({ node: pair.value as Node, path: [...path, key], parent: node });
+        stack.push({ node: pair.value as Node, path: [...path, key], parent: node });
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => {
-        if (item) children.push({ node: item as Node, path: [...path, index] });
-      });
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        const item = node.items[i];
+        if (item) stack.push({ node: item as Node, path: [...path, i] });
+      }
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { ImageRef } from "../bitnami.js";
 import { BACKING_KINDS } from "../connections.js";
 import type { Rule } from "../types.js";
-import { composeServices, workloads } from "../workloads.js";
+import { runInventory } from "../inventory.js";
+import { composeServices } from "../workloads.js";
 
 /** A repository as its images are compared: `docker.io/postgres` is `docker.io/library/postgres`. */
 function repositoryOf(ref: ImageRef): string {
@@ -32,19 +33,18 @@ export const composeAndManifestsDriftRule: Rule = {
   },
   fileTypes: ["compose"],
   triggers: ["image"],
+  scope: "inventory",
   *check(file, context) {
     const services = composeServices(file).filter((s) => s.kind && BACKING_KINDS.has(s.kind));
-    const files = services.length ? context.files?.() : undefined;
-    if (!files) return;
-    const deployed = files.flatMap((f) =>
-      f.type !== "manifest"
-        ? []
-        : workloads(f).flatMap((w) =>
-            // What runs the dependency: not a Job or an init container using its image as a client.
-            w.containers.flatMap((c) =>
-              c.image && !c.init && !/Job$/.test(w.kind) ? [{ file: f.path, image: c.image }] : [],
-            ),
-          ),
+    const inventory = services.length ? runInventory(context) : undefined;
+    if (!inventory) return;
+    const deployed = inventory.flatMap((f) =>
+      f.objects.flatMap((w) =>
+        // What runs the dependency: not a Job or an init container using its image as a client.
+        (w.pods?.containers ?? []).flatMap((c) =>
+          c.image && !c.init && !/Job$/.test(w.kind) ? [{ file: f.path, image: c.image }] : [],
+        ),
+      ),
     );
     for (const service of services) {
       const image = service.image!;

@@ -3,6 +3,7 @@ import { bitnamiImage } from "../bitnami.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleFinding } from "../types.js";
 import {
+  dependencyWords,
   nearestObjects,
   sameNamespace,
   workloads,
@@ -42,7 +43,7 @@ export const kafkaServiceLinksRule: Rule = {
     advice: ADVICE,
   },
   fileTypes: ["manifest"],
-  triggers: ["image"],
+  triggers: [dependencyWords(["kafka"])],
   check(file, context?: FilesContext) {
     return check(file, context);
   },
@@ -66,6 +67,7 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
         o.name === "kafka" &&
         injects(o) &&
         sameNamespace(o.namespace, workload.namespace),
+      (text) => text.includes("Service") && text.includes("kafka"),
     )[0];
     if (!service) continue;
     const line = service.file.position(service.object.node.range?.[0] ?? 0).line;

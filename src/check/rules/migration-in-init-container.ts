@@ -154,7 +154,15 @@ function risk(
   }
   const count = getIn(workload.node, ["spec", "replicas"]);
   const replicas = isScalar(count) && typeof count.value === "number" ? count.value : 0;
-  const [scaler] = nearestObjects(file, context, (o) => scales(o, workload));
+  const [scaler] = nearestObjects(
+    file,
+    context,
+    (o) => scales(o, workload),
+    (text) =>
+      (text.includes("HorizontalPodAutoscaler") || text.includes("ScaledObject")) &&
+      workload.name !== undefined &&
+      text.includes(workload.name),
+  );
   // A StatefulSet starts its pods one by one (OrderedReady) unless told to start them together.
   const policy = stringOf(getIn(workload.node, ["spec", "podManagementPolicy"]));
   const together = workload.kind !== "StatefulSet" || policy === "Parallel";

@@ -66,7 +66,16 @@ export const plaintextCredentialsRule: Rule = {
     advice: ADVICE.manifest,
   },
   fileTypes: ["manifest", "helm-values", "compose"],
-  triggers: ["assword", "ASSWORD", "ASSWD", "_PASS", "PWD", "://", "Secret"],
+  // Password keys and env names, connection URLs, and `kind: Secret` (not imagePullSecrets).
+  triggers: [
+    "assword",
+    "ASSWORD",
+    "ASSWD",
+    "_PASS",
+    "PWD",
+    /(?:postgres|redis|amqp|mongodb|mysql|mariadb)[\w+-]*:\/\//,
+    /\bSecret\b/,
+  ],
   *check(file, context) {
     // Untracked files (a local override, a git-ignored .env.yaml) are where credentials belong.
     if (context.tracked && !context.tracked(file.path)) return;

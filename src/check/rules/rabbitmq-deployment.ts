@@ -1,5 +1,5 @@
 import type { Rule } from "../types.js";
-import { env, workloads } from "../workloads.js";
+import { dependencyWords, env, workloads } from "../workloads.js";
 import { get, valueStart } from "../yaml.js";
 
 const ADVICE =
@@ -22,7 +22,7 @@ export const rabbitmqDeploymentRule: Rule = {
     advice: ADVICE,
   },
   fileTypes: ["manifest"],
-  triggers: ["Deployment"],
+  triggers: [dependencyWords(["rabbitmq"], ["Deployment"])],
   *check(file) {
     for (const workload of workloads(file)) {
       if (workload.kind !== "Deployment") continue;

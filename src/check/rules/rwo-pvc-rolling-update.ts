@@ -50,6 +50,7 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
           o.kind === "PersistentVolumeClaim" &&
           o.name === claimName &&
           sameNamespace(o.namespace, workload.namespace),
+        (text) => text.includes("PersistentVolumeClaim") && text.includes(claimName),
       );
       const modes = new Set(claims.map(({ object }) => singleNode(object)));
       if (modes.size !== 1 || !modes.has(true)) continue;

@@ -2,7 +2,7 @@ import { BACKING_KINDS } from "../connections.js";
 import { bitnamiImage } from "../bitnami.js";
 import { imageReferences } from "../images.js";
 import type { Rule } from "../types.js";
-import { dependencyKind, type DependencyKind } from "../workloads.js";
+import { dependencyKind, dependencyWords, type DependencyKind } from "../workloads.js";
 
 /** Versions to pin, for the official images (the ones parity's catalog runs). */
 const PINS: Record<string, string> = {
@@ -41,7 +41,8 @@ export const statefulImageTagRule: Rule = {
     advice: "Pin the version you run in production, e.g. `postgres:18.1`.",
   },
   fileTypes: ["manifest", "compose"],
-  triggers: ["image"],
+  // An image of a dependency names it (postgres, bitnami/postgresql, cp-kafka…).
+  triggers: [dependencyWords()],
   *check(file) {
     for (const image of imageReferences(file)) {
       const { ref, display } = image;

@@ -1,7 +1,7 @@
 import { bitnamiImage } from "../bitnami.js";
 import type { Rule } from "../types.js";
 import { get } from "../yaml.js";
-import { CONTROLLERS, workloads, type DependencyKind } from "../workloads.js";
+import { CONTROLLERS, dependencyWords, workloads, type DependencyKind } from "../workloads.js";
 
 /** A readiness probe that means ready, per dependency (from the images' own documentation). */
 const PROBES: Partial<Record<DependencyKind, string>> = {
@@ -38,7 +38,8 @@ export const statefulReadinessProbeRule: Rule = {
       `\`readinessProbe: {${PROBES.postgres}, periodSeconds: 5}\`.`,
   },
   fileTypes: ["manifest"],
-  triggers: ["image"],
+  // An image of a dependency names it (postgres, bitnami/postgresql, …), in a controller.
+  triggers: [dependencyWords(Object.keys(PROBES) as DependencyKind[], CONTROLLERS)],
   *check(file) {
     for (const workload of workloads(file)) {
       if (!CONTROLLERS.has(workload.kind)) continue;

@@ -34,6 +34,7 @@ export const tiltHelmChartDepsIgnoreRule: Rule = {
   },
   fileTypes: ["tiltfile"],
   triggers: ["helm"],
+  scope: "files",
   *check(file, context) {
     const files = context.files?.();
     if (!files) return;

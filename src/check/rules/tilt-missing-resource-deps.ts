@@ -1,16 +1,9 @@
-import { isMap } from "yaml";
 import { ADDRESS_NAME, BACKING_KINDS, endpoints } from "../connections.js";
+import { runInventory, type FileInventory, type InventoryObject } from "../inventory.js";
 import type { SourceFile } from "../source.js";
 import { dependencies, resources, type Resource } from "../tilt.js";
 import type { Rule, RuleFinding } from "../types.js";
-import { items, objects, sameNamespace, workloads, type Workload } from "../workloads.js";
-import { get, getIn, keyText, stringOf } from "../yaml.js";
-
-/** Where a workload's pod template keeps its labels (what a Service selects). */
-const LABELS: Record<string, readonly string[]> = {
-  Pod: ["metadata", "labels"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "metadata", "labels"],
-};
+import { sameNamespace } from "../workloads.js";
 
 interface Use {
   /** The database's Tilt resource. */
@@ -41,50 +34,76 @@ export const tiltMissingResourceDepsRule: Rule = {
   },
   fileTypes: ["tiltfile"],
   triggers: ["k8s_resource"],
+  scope: "inventory",
   *check(file, context) {
     const declared = resources(file);
-    const files = declared.filter((r) => r.workload).length > 1 ? context.files?.() : undefined;
-    if (!files) return;
-    // Each workload with the path of its file, for the message.
-    const all = new Map(
-      files.flatMap((f) =>
-        f.type === "manifest" ? workloads(f).map((w) => [w, f.path] as const) : [],
-      ),
-    );
-    // A database runs in a long-running workload; Jobs and init containers using its image are clients.
-    const databases = [...all.keys()].filter(
-      (w) =>
-        !/Job$/.test(w.kind) &&
-        w.containers.some((c) => !c.init && c.kind && BACKING_KINDS.has(c.kind)),
-    );
-    if (!databases.length) return;
-    const hosts = hostNames(files, databases);
+    const inventory =
+      declared.filter((r) => r.workload).length > 1 ? runInventory(context) : undefined;
+    if (!inventory) return;
+    const deployed = deploymentsOf(inventory);
+    if (!deployed.databases.size) return;
     // Only k8s_resource calls name a workload whose env tells what it connects to.
     for (const app of declared.filter((r) => r.workload)) {
-      const uses = usesOf(app, all, databases, hosts, declared);
+      const uses = usesOf(app, deployed, declared);
       if (uses?.length) yield finding(file, app, uses);
     }
   },
 };
 
+type Workload = InventoryObject & { pods: NonNullable<InventoryObject["pods"]> };
+
+/** What the rule needs of a run's manifests, the same for every Tiltfile of the run. */
+interface Deployed {
+  /** Each workload with the path of its file (for the message), by workload name. */
+  byName: Map<string | undefined, { workload: Workload; path: string }[]>;
+  databases: Set<Workload>;
+  /** Each name that reaches a database. */
+  hosts: Map<string, Workload>;
+}
+
+const deployments = new WeakMap<readonly FileInventory[], Deployed>();
+
+function deploymentsOf(inventory: readonly FileInventory[]): Deployed {
+  let deployed = deployments.get(inventory);
+  if (deployed) return deployed;
+  const byName: Deployed["byName"] = new Map();
+  const all: Workload[] = [];
+  for (const f of inventory) {
+    for (const object of f.objects) {
+      if (!object.pods) continue;
+      const workload = object as Workload;
+      all.push(workload);
+      const named = byName.get(workload.name);
+      if (named) named.push({ workload, path: f.path });
+      else byName.set(workload.name, [{ workload, path: f.path }]);
+    }
+  }
+  // A database runs in a long-running workload; Jobs and init containers using its image are clients.
+  const databases = all.filter(
+    (w) =>
+      !/Job$/.test(w.kind) &&
+      w.pods.containers.some((c) => !c.init && c.kind && BACKING_KINDS.has(c.kind)),
+  );
+  deployed = { byName, databases: new Set(databases), hosts: hostNames(inventory, databases) };
+  deployments.set(inventory, deployed);
+  return deployed;
+}
+
 /** Each name that reaches a database: its workload's, and each Service's that selects its pods. */
-function hostNames(files: readonly SourceFile[], databases: Workload[]): Map<string, Workload> {
+function hostNames(
+  inventory: readonly FileInventory[],
+  databases: Workload[],
+): Map<string, Workload> {
   const hosts = new Map<string, Workload>();
   for (const db of databases) if (db.name) hosts.set(db.name, db);
-  for (const service of files.flatMap((f) => (f.type === "manifest" ? objects(f) : []))) {
-    const selector = getIn(service.node, ["spec", "selector"]);
-    if (service.kind !== "Service" || !service.name || !isMap(selector) || !selector.items.length)
-      continue;
-    const target = databases.find((db) => {
-      const labels = getIn(db.node, LABELS[db.kind] ?? ["spec", "template", "metadata", "labels"]);
-      return (
+  for (const service of inventory.flatMap((f) => f.objects)) {
+    const selector = service.selector;
+    if (service.kind !== "Service" || !service.name || !selector) continue;
+    const target = databases.find(
+      (db) =>
         sameNamespace(db.namespace, service.namespace) &&
-        selector.items.every((p) => {
-          const key = keyText(p.key);
-          return key !== undefined && stringOf(get(labels, key)) === stringOf(p.value);
-        })
-      );
-    });
+        selector.every(([key, value]) => key !== undefined && db.pods.labels.get(key) === value),
+    );
     if (target) hosts.set(service.name, target);
   }
   return hosts;
@@ -94,25 +113,18 @@ function hostNames(files: readonly SourceFile[], databases: Workload[]): Map<str
  * The databases an app's env connects to and that it does not wait for; undefined when its
  * `resource_deps` (or those of a resource on the way) are not literal.
  */
-function usesOf(
-  app: Resource,
-  all: ReadonlyMap<Workload, string>,
-  databases: Workload[],
-  hosts: Map<string, Workload>,
-  declared: Resource[],
-): Use[] | undefined {
+function usesOf(app: Resource, deployed: Deployed, declared: Resource[]): Use[] | undefined {
   const uses: Use[] = [];
   let waits: Set<string> | undefined;
-  for (const [workload, path] of all) {
-    if (workload.name !== app.workload || databases.includes(workload)) continue;
-    for (const container of workload.containers.filter((c) => !c.init)) {
-      for (const env of items(get(container.node, "env"))) {
-        const name = stringOf(get(env, "name")) ?? "";
-        for (const endpoint of endpoints(stringOf(get(env, "value")) ?? "")) {
+  for (const { workload, path } of deployed.byName.get(app.workload) ?? []) {
+    if (deployed.databases.has(workload)) continue;
+    for (const container of workload.pods.containers.filter((c) => !c.init)) {
+      for (const [name, value] of container.env) {
+        for (const endpoint of endpoints(value)) {
           // A bare word counts only where the variable holds an address (not POSTGRES_USER=postgres).
           if (!endpoint.scheme && !endpoint.port && !ADDRESS_NAME.test(name)) continue;
           const [host, namespace, svc] = endpoint.host.split(".");
-          const db = hosts.get(host!);
+          const db = deployed.hosts.get(host!);
           if (!db || (svc !== undefined && svc !== "svc")) continue;
           // `postgres.other` is another namespace's postgres (manifests without one go to default).
           if (namespace && namespace !== (db.namespace ?? "default")) continue;
