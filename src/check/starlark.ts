@@ -24,6 +24,8 @@ export interface StringExpr {
   value: string;
   start: number;
   end: number;
+  /** The literal as written: quotes and prefixes included. */
+  literal: readonly [number, number];
 }
 
 export interface ListExpr {
@@ -202,7 +204,13 @@ export function parseStarlark(text: string): Program {
         .slice(a, b)
         .map((t) => t.text)
         .join("");
-      return { kind: "string", value, start: first.inner![0], end: last.inner![1] };
+      return {
+        kind: "string",
+        value,
+        start: first.inner![0],
+        end: last.inner![1],
+        literal: [first.start, last.end],
+      };
     }
     if (punct(a, "[") && close[a] === b - 1) {
       const items = split(a + 1, b - 1).map(([x, y]) => expr(x, y, depth + 1));

@@ -29,10 +29,31 @@ export type FileType =
   | "dockerfile"
   | "shell";
 
-/** A text edit in the file's text (UTF-16 offsets, end exclusive): what a future `--fix` applies. */
+/**
+ * A replacement of text: `range` (UTF-16 offsets, end exclusive) of the text the rule read
+ * becomes `text`. An insertion has an empty range.
+ */
 export interface TextEdit {
+  /**
+   * The file it changes, relative to the scanned root and `/`-separated (a `.tiltignore` beside
+   * a Tiltfile); the finding's own file when unset. Offsets are into the file's text as
+   * {@link ScanContext.read} returns it; a file that does not exist is created from an insertion
+   * at 0.
+   */
+  file?: string;
   range: readonly [number, number];
   text: string;
+}
+
+/**
+ * What `parity check --fix` changes for a finding: exactly the change its advice recommends,
+ * made only where it is mechanical and safe (it cannot lose data or break a working setup).
+ * Its edits are applied together or not at all.
+ */
+export interface Fix {
+  /** One line, imperative: "add `strategy: {type: Recreate}`". */
+  description: string;
+  edits: readonly TextEdit[];
 }
 
 /** What a rule reports: offsets into the file's text; the scanner turns them into positions. */
@@ -46,8 +67,8 @@ export interface RuleFinding {
   advice?: string;
   /** This finding's own severity, when it differs from the rule's default (e.g. a frozen image). */
   severity?: Severity;
-  /** An automatic fix; none is attached yet (`--fix` is not implemented). */
-  fix?: TextEdit;
+  /** The change `--fix` makes for it, when one is safe. */
+  fix?: Fix;
 }
 
 /** What a rule is, for documentation, configuration and SARIF. */
@@ -127,7 +148,7 @@ export interface Finding {
   endColumn: number;
   message: string;
   advice: string;
-  fix?: TextEdit;
+  fix?: Fix;
 }
 
 /** A file the scanner read no further, or read in a degraded way, and why. */

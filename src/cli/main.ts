@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { ParityError } from "../errors.js";
+import type { CheckOptions } from "./commands/check.js";
 import { consoleOutput, type Output } from "./output.js";
 
 /**
@@ -116,8 +117,13 @@ export async function main(
       (value: string, previous: string[] = []) => [...previous, value],
     )
     .option("--max-warnings <n>", "exit 1 when there are more than n warnings")
+    .option("--fix", "apply the safe fixes, then report what is left")
+    .option("--dry-run", "with --fix: print the fixes as a diff and change nothing")
     .action(
-      async (path: string, opts: { format: string; rule?: string[]; maxWarnings?: string }) => {
+      async (
+        path: string,
+        opts: Omit<CheckOptions, "path" | "rule" | "version"> & { rule?: string[] },
+      ) => {
         const { checkCommand } = await import("./commands/check.js");
         const version = program.version() ?? "";
         code = checkCommand({ path, ...opts, rule: opts.rule ?? [], version }, output);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { classify } from "../../src/check/classify.js";
 import { checkSource } from "../../src/check/scan.js";
 import { SourceFile } from "../../src/check/source.js";
-import type { Finding, Rule, ScanContext } from "../../src/check/types.js";
+import { applyEdits } from "../../src/check/fix.js";
+import type { Finding, Rule, ScanContext, TextEdit } from "../../src/check/types.js";
 import { code, type ExpectedFinding } from "./helpers.js";
 
 /**
@@ -31,6 +32,11 @@ export interface FilesCase {
 
 export interface FilesInvalidCase extends FilesCase {
   errors: (ExpectedFinding & { file: string })[];
+  /**
+   * The files the findings' fixes change, as `--fix` leaves them (dedented like `files`); the
+   * fixed repository must have only the findings without a fix left. Unset: not asserted.
+   */
+  output?: Record<string, string>;
 }
 
 /** {@link testRule} for rules that read several files: each case is a small repository. */
@@ -69,6 +75,32 @@ export function testFilesRule(
           expect(line.slice(f.column - 1, f.endColumn - 1)).toBe(e.text);
         }
       });
+      if (c.output) {
+        const changed = fixFiles(files, found);
+        const expected = Object.fromEntries(Object.entries(c.output).map(([p, t]) => [p, code(t)]));
+        expect(changed).toEqual(expected);
+        const left = checkFiles({ ...files, ...changed }, [rule]);
+        expect(left.filter((f) => f.fix)).toEqual([]);
+        expect(left).toHaveLength(found.filter((f) => !f.fix).length);
+      }
     });
   });
+}
+
+/** The files the findings' fixes change, with the fixes applied (each fix once). */
+function fixFiles(
+  files: Record<string, string>,
+  found: readonly Finding[],
+): Record<string, string> {
+  const byFile = new Map<string, Map<string, TextEdit>>();
+  for (const f of found) {
+    for (const edit of f.fix?.edits ?? []) {
+      const file = edit.file ?? f.file;
+      if (!byFile.has(file)) byFile.set(file, new Map());
+      byFile.get(file)!.set(JSON.stringify(edit), edit);
+    }
+  }
+  return Object.fromEntries(
+    [...byFile].map(([file, edits]) => [file, applyEdits(files[file] ?? "", [...edits.values()])]),
+  );
 }

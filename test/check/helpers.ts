@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../src/check/classify.js";
 import { checkText, type ScanOptions } from "../../src/check/scan.js";
-import type { FileType, Finding, Rule, Severity } from "../../src/check/types.js";
+import { applyEdits } from "../../src/check/fix.js";
+import type { FileType, Finding, Rule, Severity, TextEdit } from "../../src/check/types.js";
 
 /** The fixture repository and its committed findings. */
 export const FIXTURE = join(import.meta.dirname, "..", "fixtures", "check", "tilt-helm");
@@ -56,6 +57,11 @@ export interface ExpectedFinding {
 
 export interface InvalidCase extends ValidCase {
   errors: ExpectedFinding[];
+  /**
+   * The file after `--fix` applied the findings' fixes, which must leave only the findings
+   * without a fix; null: no fix is offered. Unset: not asserted.
+   */
+  output?: string | null;
 }
 
 /**
@@ -88,8 +94,27 @@ export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: Inval
           expect(line.slice(f.column - 1, f.endColumn - 1)).toBe(e.text);
         }
       });
+      if (c.output === null) expect(found.filter((f) => f.fix)).toEqual([]);
+      else if (c.output !== undefined) {
+        const fixed = fixText(c.path, c.code, found);
+        expect(fixed).toBe(c.output);
+        // The fixed findings are gone; those without a fix remain.
+        const left = check(c.path, fixed, options);
+        expect(left.filter((f) => f.fix)).toEqual([]);
+        expect(left).toHaveLength(found.filter((f) => !f.fix).length);
+      }
     });
   });
+}
+
+/** A file's text with its findings' fixes applied, as `--fix` applies them (each fix once). */
+export function fixText(path: string, text: string, findings: readonly Finding[]): string {
+  const edits = new Map<string, TextEdit>();
+  for (const edit of findings.flatMap((f) => f.fix?.edits ?? [])) {
+    expect(edit.file ?? path, "a fix of another file").toBe(path);
+    edits.set(JSON.stringify(edit), edit);
+  }
+  return applyEdits(text, [...edits.values()]);
 }
 
 /** A temporary repository with these files (string contents or raw bytes). */

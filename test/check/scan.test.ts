@@ -92,14 +92,15 @@ describe("the scanner's contract with rules", () => {
     ).toEqual([]);
   });
 
-  it("carries a rule's fix (a text edit) through to the JSON report, for a future --fix", () => {
-    const rule = needleRule({}, { fix: { range: [0, 6], text: "thread" } });
+  it("carries a rule's fix through to the JSON report", () => {
+    const fix = { description: "thread it", edits: [{ range: [0, 6] as const, text: "thread" }] };
+    const rule = needleRule({}, { fix });
     const findings = checkSource(source("needle"), { rules: [rule] });
-    expect(findings[0]!.fix).toEqual({ range: [0, 6], text: "thread" });
+    expect(findings[0]!.fix).toEqual(fix);
     const result: CheckResult = { root: "/r", rules: [], filesChecked: 1, findings, notes: [] };
     expect(JSON.parse(formatJson(result)).findings[0].fix).toEqual({
-      range: [0, 6],
-      text: "thread",
+      description: "thread it",
+      edits: [{ range: [0, 6], text: "thread" }],
     });
   });
 

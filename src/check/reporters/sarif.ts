@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
-import type { CheckResult, RuleLevel } from "../types.js";
+import type { Fix as SarifFix, Location, Log, Region } from "sarif";
+import type { CheckResult, Fix, RuleLevel } from "../types.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -15,13 +16,14 @@ const uri = (path: string) => path.split("/").map(encodeURIComponent).join("/");
  */
 export function formatSarif(result: CheckResult, tool: { version: string }): string {
   const ruleIndex = new Map(result.rules.map((r, i) => [r.id, i]));
-  const location = (file: string, region?: object) => ({
+  const location = (file: string, region?: Region): Location => ({
     physicalLocation: {
       artifactLocation: { uri: uri(file), uriBaseId: "%SRCROOT%" },
       ...(region ? { region } : {}),
     },
   });
-  const sarif = {
+  // Typed by the SARIF 2.1.0 schema's TypeScript definitions, so the compiler checks the shape.
+  const sarif: Log = {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
     runs: [
@@ -54,6 +56,7 @@ export function formatSarif(result: CheckResult, tool: { version: string }): str
               endColumn: f.endColumn,
             }),
           ],
+          ...(f.fix ? { fixes: [sarifFix(f.file, f.fix)] } : {}),
         })),
         invocations: [
           {
@@ -69,4 +72,23 @@ export function formatSarif(result: CheckResult, tool: { version: string }): str
     ],
   };
   return JSON.stringify(sarif, null, 2);
+}
+
+/** A fix as SARIF's artifact changes: what `--fix` writes, for tools that offer it inline. */
+function sarifFix(file: string, fix: Fix): SarifFix {
+  const byFile = new Map<string, Fix["edits"][number][]>();
+  for (const edit of fix.edits) {
+    const target = edit.file ?? file;
+    byFile.set(target, [...(byFile.get(target) ?? []), edit]);
+  }
+  return {
+    description: { text: fix.description },
+    artifactChanges: [...byFile].map(([target, edits]) => ({
+      artifactLocation: { uri: uri(target), uriBaseId: "%SRCROOT%" },
+      replacements: edits.map(({ range: [from, to], text }) => ({
+        deletedRegion: { charOffset: from, charLength: to - from },
+        insertedContent: { text },
+      })),
+    })),
+  };
 }

@@ -23,16 +23,19 @@ export function formatText(result: CheckResult, options: TextOptions = {}): stri
       const where = `${prefix}${f.file}:${f.line}:${f.column}`;
       out.push(`  ${where}  ${f.severity.padEnd(7)}  ${f.ruleId}  ${f.message}`);
       out.push(`      ${f.advice}`);
+      if (f.fix) out.push(`      fix: ${f.fix.description} (parity check --fix)`);
     }
     out.push("");
   }
   const s = summarize(result);
   const problems = s.errors + s.warnings;
+  const fixable = result.findings.filter((f) => f.fix).length;
   out.push(
     problems
       ? `${plural(problems, "problem")} (${plural(s.errors, "error")}, ${plural(s.warnings, "warning")}) in ${plural(s.filesWithFindings, "file")}; ${plural(s.filesChecked, "file")} checked`
       : `no problems; ${plural(s.filesChecked, "file")} checked`,
   );
+  if (fixable) out.push(`${fixable} of them can be fixed with \`parity check --fix\``);
   for (const note of result.notes) out.push(`note: ${prefix}${note.file}: ${note.message}`);
   return out.join("\n");
 }

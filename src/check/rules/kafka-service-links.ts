@@ -1,5 +1,6 @@
 import { isScalar } from "yaml";
 import { bitnamiImage } from "../bitnami.js";
+import { addPair, replaceNode } from "../edit.js";
 import type { SourceFile } from "../source.js";
 import type { Rule, RuleFinding } from "../types.js";
 import {
@@ -70,10 +71,21 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
       (text) => text.includes("Service") && text.includes("kafka"),
     )[0];
     if (!service) continue;
+    const edit = links
+      ? replaceNode(links, "false")
+      : addPair(file.text, workload.spec, "enableServiceLinks", false, [
+          "containers",
+          "initContainers",
+        ]);
+    const fix = edit && {
+      description: "set `enableServiceLinks: false` in the pod spec",
+      edits: [edit],
+    };
     const line = service.file.position(service.object.node.range?.[0] ?? 0).line;
     const where = service.file === file ? `line ${line}` : `${service.file.path}:${line}`;
     for (const { image } of kafka) {
       yield {
+        ...(fix ? { fix } : {}),
         start: image!.start,
         end: image!.end,
         message: `\`${image!.display}\` in ${workload.kind} \`${workload.name ?? "?"}\` gets \`KAFKA_PORT=tcp://…\` from the Service \`kafka\` (${where}) and reads it as a broker setting: its pod spec lacks \`enableServiceLinks: false\``,

@@ -1,12 +1,15 @@
 import { isSeq, type Node } from "yaml";
 import type { SourceFile } from "../source.js";
-import type { Rule, RuleFinding } from "../types.js";
+import { addItemsAfter } from "../edit.js";
+import type { Fix, Rule, RuleFinding } from "../types.js";
 import { composeEnv, composeServices, env, workloads } from "../workloads.js";
 import { get, getIn, stringOf } from "../yaml.js";
 
 /** A command found in a file: its words (list items) or one shell string, and what it is. */
 interface Command {
   nodes: Node[];
+  /** The list the words are items of (undefined for one shell string). */
+  list?: Node;
   /** e.g. "the readinessProbe of container `db`". */
   where: string;
   /** The postgres server's own health check (rather than a client waiting for a server). */
@@ -54,7 +57,7 @@ function* manifests(file: SourceFile): Generator<Command> {
         const command = getIn(container.node, [probe, "exec", "command"]);
         if (!command) continue;
         const own = container.kind === "postgres" && !container.init;
-        yield { nodes: words(command), where: `the ${probe} of ${what}`, own };
+        yield { nodes: words(command), list: command, where: `the ${probe} of ${what}`, own };
       }
       const run = [...words(get(container.node, "command")), ...words(get(container.node, "args"))];
       yield { nodes: run, where: `the command of ${what}`, own: false };
@@ -68,7 +71,7 @@ function* compose(file: SourceFile): Generator<Command> {
     const what = `service \`${service.name}\``;
     const test = getIn(service.node, ["healthcheck", "test"]);
     const own = service.kind === "postgres";
-    yield { nodes: words(test), where: `the healthcheck of ${what}`, own };
+    yield { nodes: words(test), list: test, where: `the healthcheck of ${what}`, own };
     for (const key of ["command", "entrypoint"]) {
       yield { nodes: words(get(service.node, key)), where: `the ${key} of ${what}`, own: false };
     }
@@ -97,7 +100,9 @@ function* findings(file: SourceFile, command: Command): Generator<RuleFinding> {
     for (const { nth, args } of uses) {
       if (hasHost(args) || (!PROGRAM.test(value) && /\bPGHOST=/.test(value))) continue;
       const start = nthIndex(file.text, command.nodes[i]!, nth);
+      const fix = command.own ? ownHost(file, command, i, start) : undefined;
       yield {
+        ...(fix ? { fix } : {}),
         start,
         end: start + "pg_isready".length,
         message: command.own
@@ -107,6 +112,25 @@ function* findings(file: SourceFile, command: Command): Generator<RuleFinding> {
       };
     }
   }
+}
+
+/**
+ * `-h 127.0.0.1` right after the server's own pg_isready: two list items after the word, or
+ * the words inserted after it in a shell string. (A client's host is the server's Service, which
+ * only its author knows.)
+ */
+function ownHost(file: SourceFile, command: Command, i: number, start: number): Fix | undefined {
+  const word = command.nodes[i]!;
+  const edit =
+    isSeq(command.list) && PROGRAM.test(stringOf(word) ?? "")
+      ? addItemsAfter(file.text, command.list, word, ["-h", "127.0.0.1"])
+      : file.text.startsWith("pg_isready", start)
+        ? {
+            range: [start + "pg_isready".length, start + "pg_isready".length] as const,
+            text: " -h 127.0.0.1",
+          }
+        : undefined;
+  return edit && { description: "add `-h 127.0.0.1` to pg_isready", edits: [edit] };
 }
 
 /** The arguments of one pg_isready call in a shell string, up to the end of that command. */

@@ -1,6 +1,7 @@
-import { isScalar, isSeq } from "yaml";
+import { isMap, isScalar, isSeq } from "yaml";
+import { addPair, replaceNode } from "../edit.js";
 import type { SourceFile } from "../source.js";
-import type { Rule, RuleFinding } from "../types.js";
+import type { Fix, Rule, RuleFinding } from "../types.js";
 import {
   nearestObjects,
   sameNamespace,
@@ -56,13 +57,31 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
       if (modes.size !== 1 || !modes.has(true)) continue;
       const where = claims[0]!.file === file ? "" : ` (${claims[0]!.file.path})`;
       const start = valueStart(claimNode);
+      const fix = recreate(file, workload.node);
       yield {
+        ...(fix ? { fix } : {}),
         start,
         end: start + claimName.length,
         message: `Deployment \`${workload.name ?? "?"}\` mounts the ReadWriteOnce claim \`${claimName}\`${where} with the RollingUpdate strategy: the new pod starts before the old one releases the volume`,
       };
     }
   }
+}
+
+/**
+ * `strategy: {type: Recreate}` in the Deployment's spec: added when it has no strategy, or set
+ * when its strategy is only a `type` (Recreate rejects `rollingUpdate` settings, which are the
+ * owner's to remove).
+ */
+function recreate(file: SourceFile, deployment: K8sObject["node"]): Fix | undefined {
+  const spec = get(deployment, "spec");
+  const strategy = get(spec, "strategy");
+  const edit = !strategy
+    ? addPair(file.text, spec, "strategy", { type: "Recreate" }, ["template"])
+    : isMap(strategy) && strategy.items.length === 1 && isScalar(get(strategy, "type"))
+      ? replaceNode(get(strategy, "type"), "Recreate")
+      : undefined;
+  return edit && { description: "set the Deployment's strategy to Recreate", edits: [edit] };
 }
 
 /** Whether the strategy starts a new pod before stopping the old one (the default does). */

@@ -1,5 +1,7 @@
 import { bitnamiImage } from "../bitnami.js";
-import type { Rule } from "../types.js";
+import { parse, type Node } from "yaml";
+import { addPair } from "../edit.js";
+import type { Fix, Rule } from "../types.js";
 import { get } from "../yaml.js";
 import { CONTROLLERS, dependencyWords, workloads, type DependencyKind } from "../workloads.js";
 
@@ -51,7 +53,9 @@ export const statefulReadinessProbeRule: Rule = {
         }
         if (get(container.node, "readinessProbe")) continue;
         const { display, start, end } = container.image;
+        const fix = addProbe(file.text, container.kind!, container.node);
         yield {
+          ...(fix ? { fix } : {}),
           start,
           end,
           message:
@@ -67,3 +71,26 @@ export const statefulReadinessProbeRule: Rule = {
     }
   },
 };
+
+/** Kinds whose probe may fail on a server that works: no fix is offered for them. */
+const NO_FIX = new Set<DependencyKind>(["mariadb"]);
+
+/**
+ * The advice's readinessProbe added to the container. Not for a redis or valkey that may require a
+ * password (its `ping` then answers NOAUTH and the pod would never be ready), nor for mariadb,
+ * whose healthcheck user exists only in data directories initialized by recent images.
+ */
+function addProbe(text: string, kind: DependencyKind, container: Node): Fix | undefined {
+  if (NO_FIX.has(kind)) return undefined;
+  const [from, to] = container.range ?? [0, 0];
+  if ((kind === "redis" || kind === "valkey") && /pass|auth|\.conf/i.test(text.slice(from, to))) {
+    return undefined;
+  }
+  const probe = {
+    ...(parse(`{${PROBES[kind]!}}`) as object),
+    periodSeconds: 5,
+    failureThreshold: 6,
+  };
+  const edit = addPair(text, container, "readinessProbe", probe, ["livenessProbe", "resources"]);
+  return edit && { description: "add a readinessProbe", edits: [edit] };
+}

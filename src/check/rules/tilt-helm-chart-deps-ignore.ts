@@ -10,7 +10,7 @@ import {
   tiltIgnores,
   type HelmChart,
 } from "../tilt.js";
-import type { Rule, RuleFinding } from "../types.js";
+import type { Rule, RuleFinding, ScanContext } from "../types.js";
 import { get } from "../yaml.js";
 
 /** Tiltfiles whose helm() charts have dependencies that Tilt would watch being rewritten. */
@@ -49,7 +49,7 @@ export const tiltHelmChartDepsIgnoreRule: Rule = {
         .map((folder) => `${inDirectory(base, folder)}/`)
         // A file inside the folder: `**/*.tgz` ignores what helm writes there, which is enough.
         .filter((folder) => !tiltIgnores(patterns!, `${folder}dependency-1.0.0.tgz`));
-      if (missing.length) yield finding(file, chart, missing);
+      if (missing.length) yield finding(file, chart, missing, context.read);
     }
   },
 };
@@ -67,10 +67,29 @@ function hasDependencies(files: readonly SourceFile[], dir: string): boolean {
   );
 }
 
-function finding(file: SourceFile, chart: HelmChart, missing: string[]): RuleFinding {
+function finding(
+  file: SourceFile,
+  chart: HelmChart,
+  missing: string[],
+  read: ScanContext["read"],
+): RuleFinding {
   const tiltignore = inDirectory(directoryOf(file.path), ".tiltignore");
+  // The lines appended to the .tiltignore (created when there is none).
+  const text = read?.(tiltignore) ?? "";
+  const lead = text && !text.endsWith("\n") ? "\n" : "";
+  const fix = {
+    description: `add ${missing.join(" and ")} to ${tiltignore}`,
+    edits: [
+      {
+        file: tiltignore,
+        range: [text.length, text.length] as const,
+        text: lead + missing.map((m) => m + "\n").join(""),
+      },
+    ],
+  };
   const folders = missing.map((m) => `\`${m}\``).join(" and ");
   return {
+    fix,
     start: chart.arg.start,
     end: chart.arg.end,
     message:

@@ -1,8 +1,9 @@
 import { ADDRESS_NAME, BACKING_KINDS, endpoints } from "../connections.js";
 import { runInventory, type FileInventory, type InventoryObject } from "../inventory.js";
 import type { SourceFile } from "../source.js";
+import { argument, type Expr } from "../starlark.js";
 import { dependencies, resources, type Resource } from "../tilt.js";
-import type { Rule, RuleFinding } from "../types.js";
+import type { Fix, Rule, RuleFinding, TextEdit } from "../types.js";
 import { sameNamespace } from "../workloads.js";
 
 interface Use {
@@ -148,9 +149,11 @@ function finding(file: SourceFile, app: Resource, uses: Use[]): RuleFinding {
   const names = uses.map((u) => u.resource).join(" and ");
   const deps = [...(app.deps ?? []), ...uses.map((u) => u.resource)];
   const plural = uses.length > 1;
+  const fix = addDeps(file, app, [...new Set(uses.map((u) => u.resource))]);
   return {
     start: arg.start,
     end: arg.end,
+    ...(fix ? { fix } : {}),
     message:
       `\`${written}\` connects to ${list}, but its resource_deps do not include ` +
       `${plural ? "them" : "it"}: Tilt starts them in parallel, and ${app.name} crash-loops ` +
@@ -160,3 +163,30 @@ function finding(file: SourceFile, app: Resource, uses: Use[]): RuleFinding {
       `Tilt then starts ${app.name} once the pods of ${names} are ready (give them a readiness probe).`,
   };
 }
+
+/**
+ * Adds resources to an app's literal `resource_deps` list, or a `resource_deps=[…]` argument
+ * after its last one; nothing when the list is a variable or the call spreads `*args`.
+ */
+function addDeps(file: SourceFile, app: Resource, names: string[]): Fix | undefined {
+  const { call } = app;
+  if (call.args.some((a) => a.keyword === "*")) return undefined;
+  // The quotes the file uses (the character before the app's name).
+  const quote = file.text[app.workloadArg!.start - 1] === '"' ? '"' : "'";
+  const items = names.map((n) => `${quote}${n}${quote}`).join(", ");
+  const list = argument(call, 5, "resource_deps");
+  let edit: TextEdit;
+  if (list?.kind === "list") {
+    const last = list.items.at(-1);
+    edit = last
+      ? { range: [endOf(last), endOf(last)], text: `, ${items}` }
+      : { range: [list.start + 1, list.start + 1], text: items };
+  } else if (!list) {
+    const end = endOf(call.args.at(-1)!.value);
+    edit = { range: [end, end], text: `, resource_deps=[${items}]` };
+  } else return undefined;
+  return { description: `add ${names.join(", ")} to ${app.name}'s resource_deps`, edits: [edit] };
+}
+
+/** Where an expression's text ends (a string's after its closing quote). */
+const endOf = (expr: Expr) => (expr.kind === "string" ? expr.literal[1] : expr.end);

@@ -1,4 +1,5 @@
 import { relative, sep } from "node:path";
+import { applyFixPlan, fixDiff, planFixes, type FixPlan } from "../../check/fix.js";
 import { exitCode, runCheck } from "../../check/index.js";
 import { formatJson } from "../../check/reporters/json.js";
 import { formatSarif } from "../../check/reporters/sarif.js";
@@ -11,12 +12,16 @@ export interface CheckOptions {
   format: string;
   rule: string[];
   maxWarnings?: string;
+  fix?: boolean;
+  dryRun?: boolean;
   version: string;
 }
 
 /**
  * `parity check [PATH]`: lints any repository for local-Kubernetes dependency pitfalls. Exit 1
- * when an error-level finding exists or warnings exceed --max-warnings, 2 on bad usage.
+ * when an error-level finding exists or warnings exceed --max-warnings, 2 on bad usage. With
+ * `--fix` the safe fixes are written first and what is left is reported; with `--fix --dry-run`
+ * the fixes are printed as a diff (nothing is written) and the exit code is the check's.
  */
 export function checkCommand(options: CheckOptions, output: Output): number {
   if (!["text", "json", "sarif"].includes(options.format)) {
@@ -29,13 +34,42 @@ export function checkCommand(options: CheckOptions, output: Output): number {
       throw new UsageError(`--max-warnings must be a whole number, not "${options.maxWarnings}"`);
     }
   }
-  const result = runCheck(options.path, { rules: options.rule });
+  if (options.dryRun && !options.fix) throw new UsageError("--dry-run goes with --fix");
+  let result = runCheck(options.path, { rules: options.rule });
+  if (options.fix) {
+    const plan = planFixes(result.root, result.findings);
+    if (options.dryRun) {
+      const diff = fixDiff(plan);
+      if (diff) output.print(diff.replace(/\n$/, ""));
+      output.info(fixSummary(plan, "would fix"));
+      return exitCode(result, maxWarnings);
+    }
+    applyFixPlan(result.root, plan);
+    output.info(fixSummary(plan, "fixed"));
+    if (plan.changes.length) result = runCheck(options.path, { rules: options.rule });
+  }
   if (options.format === "json") output.print(formatJson(result));
   else if (options.format === "sarif")
     output.print(formatSarif(result, { version: options.version }));
   else output.print(formatText(result, { pathPrefix: displayPrefix(result.root) }));
   return exitCode(result, maxWarnings);
 }
+
+/** What --fix did or would do, and what it left (on stderr: stdout is the report or the diff). */
+function fixSummary(plan: FixPlan, verb: string): string {
+  const files = new Set(plan.changes.map((c) => c.file)).size;
+  const lines = [
+    `parity check --fix: ${verb} ${plural(plan.fixed.length, "finding")} in ${plural(files, "file")}`,
+  ];
+  for (const { finding, reason } of plan.skipped) {
+    lines.push(
+      `  not fixed: ${finding.file}:${finding.line}:${finding.column} ${finding.ruleId}: ${reason}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Paths as typed from the current directory (clickable), or absolute outside it. */
 function displayPrefix(root: string): string {

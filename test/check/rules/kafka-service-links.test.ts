@@ -98,6 +98,10 @@ testRule(kafkaServiceLinksRule, {
           advice: "enableServiceLinks: false",
         },
       ],
+      output:
+        service() +
+        "---\n" +
+        broker().replace("      containers:", "      enableServiceLinks: false\n      containers:"),
     },
     {
       name: "cp-kafka in a Deployment, enableServiceLinks: true, Service after it",
@@ -119,6 +123,13 @@ testRule(kafkaServiceLinksRule, {
             "in Deployment `kafka` gets `KAFKA_PORT=tcp://…` from the Service `kafka` (line 12)",
         },
       ],
+      output:
+        broker("confluentinc/cp-kafka:7.9.0", "      enableServiceLinks: false\n").replace(
+          "StatefulSet",
+          "Deployment",
+        ) +
+        "---\n" +
+        service(),
     },
   ],
 });

@@ -117,6 +117,63 @@ testRule(pgIsreadyWithoutHostRule, {
           advice: "-h 127.0.0.1",
         },
       ],
+      output: probe('["pg_isready", "-h", "127.0.0.1", "-U", "app"]'),
+    },
+    {
+      name: "fixed: a block list, a block scalar and a path to the program",
+      path: "k8s/db.yaml",
+      code: code(`
+        kind: StatefulSet
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgres:17.7
+                  readinessProbe:
+                    exec:
+                      command:
+                        - /usr/bin/pg_isready   # the client
+                        - -U
+                        - app
+                  livenessProbe:
+                    exec:
+                      command:
+                        - sh
+                        - -c
+                        - >-
+                          pg_isready -q
+                          && echo ok
+      `),
+      errors: [
+        { line: 11, column: 28, severity: "warning", message: TOO_EARLY },
+        { line: 20, column: 19, severity: "warning", message: TOO_EARLY },
+      ],
+      output: code(`
+        kind: StatefulSet
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgres:17.7
+                  readinessProbe:
+                    exec:
+                      command:
+                        - /usr/bin/pg_isready   # the client
+                        - -h
+                        - 127.0.0.1
+                        - -U
+                        - app
+                  livenessProbe:
+                    exec:
+                      command:
+                        - sh
+                        - -c
+                        - >-
+                          pg_isready -h 127.0.0.1 -q
+                          && echo ok
+      `),
     },
     {
       name: "liveness and startup probes, sh -c, -d without a host",
@@ -186,6 +243,8 @@ testRule(pgIsreadyWithoutHostRule, {
           advice: "-h <the postgres Service",
         },
       ],
+      // A client's host is the server's Service: only its author knows the name.
+      output: null,
     },
     {
       name: "a block scalar: each call is judged on its own",
@@ -262,6 +321,24 @@ testRule(pgIsreadyWithoutHostRule, {
         { line: 13, column: 13, severity: "warning", text: "pg_isready" },
         { line: 16, column: 27, severity: "warning", message: "the command of service `migrate`" },
       ],
+      output: code(`
+        services:
+          db:
+            image: postgres:18.1
+            healthcheck:
+              test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U postgres"]
+          db2:
+            image: postgres:17.7
+            healthcheck:
+              test: [CMD, pg_isready, "-h", "127.0.0.1", -U, postgres]
+          db3:
+            image: postgres:16.11
+            healthcheck:
+              test: pg_isready -h 127.0.0.1
+          migrate:
+            image: ghcr.io/x/app:1
+            command: sh -c 'until pg_isready; do sleep 1; done && npm run migrate'
+      `),
     },
   ],
 });

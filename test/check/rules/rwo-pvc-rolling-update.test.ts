@@ -104,6 +104,43 @@ testRule(rwoPvcRollingUpdateRule, {
         "---\n" +
         pvc("data", "ReadWriteOncePod", "shop"),
       errors: [{ line: 11, column: 24, severity: "error", text: "data" }],
+      // Recreate rejects rollingUpdate settings: removing them is the owner's call.
+      output: null,
+    },
+    {
+      name: "fixed: a strategy added before the template",
+      path: "k8s/app.yaml",
+      code: pvc("data", "ReadWriteOnce") + "---\n" + deployment(),
+      errors: [{ line: 17, column: 24, severity: "error" }],
+      output:
+        pvc("data", "ReadWriteOnce") +
+        "---\n" +
+        deployment().replace(
+          "spec:\n  template:",
+          "spec:\n  strategy:\n    type: Recreate\n  template:",
+        ),
+    },
+    {
+      name: "fixed: an explicit RollingUpdate type becomes Recreate; one fix for two mounts",
+      path: "k8s/app.yaml",
+      code:
+        pvc("data", "ReadWriteOnce") +
+        "---\n" +
+        deployment("  strategy:\n    type: RollingUpdate # default\n").replace(
+          "            claimName: data\n",
+          "            claimName: data\n        - name: again\n          persistentVolumeClaim: {claimName: data}\n",
+        ),
+      errors: [
+        { line: 17, column: 24, severity: "error" },
+        { line: 19, column: 46, severity: "error" },
+      ],
+      output:
+        pvc("data", "ReadWriteOnce") +
+        "---\n" +
+        deployment("  strategy:\n    type: Recreate # default\n").replace(
+          "            claimName: data\n",
+          "            claimName: data\n        - name: again\n          persistentVolumeClaim: {claimName: data}\n",
+        ),
     },
   ],
 });

@@ -93,6 +93,29 @@ testRule(statefulReadinessProbeRule, {
           advice: /redis-cli ping.*REDISCLI_AUTH/,
         },
       ],
+      output:
+        workload("Deployment", "redis:8.4.0") +
+        code(`
+          readinessProbe:
+            exec:
+              command:
+                - sh
+                - -c
+                - test "$(redis-cli ping)" = PONG
+            periodSeconds: 5
+            failureThreshold: 6
+        `).replace(/^(?=.)/gm, "          "),
+    },
+    {
+      name: "not fixed: a redis that may need a password answers NOAUTH to ping",
+      path: "k8s/redis.yaml",
+      code: workload(
+        "Deployment",
+        "redis:8.4.0",
+        "          args: [--requirepass, $(REDIS_PASSWORD)]\n",
+      ),
+      errors: [{ line: 10, column: 18, severity: "warning" }],
+      output: null,
     },
     {
       name: "a liveness probe is not a readiness probe",
@@ -112,6 +135,23 @@ testRule(statefulReadinessProbeRule, {
           advice: "pg_isready -h 127.0.0.1",
         },
       ],
+      // Before the liveness probe, the order people write them in.
+      output: workload(
+        "StatefulSet",
+        "postgres:18.1",
+        code(`
+          readinessProbe:
+            exec:
+              command:
+                - sh
+                - -c
+                - pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER"
+            periodSeconds: 5
+            failureThreshold: 6
+          livenessProbe:
+            tcpSocket: {port: 5432}
+        `).replace(/^(?=.)/gm, "          "),
+      ),
     },
     {
       name: "every kind in its list, each with its own probe (Bitnami left to bitnami-image)",

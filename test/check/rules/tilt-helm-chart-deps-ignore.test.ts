@@ -78,6 +78,7 @@ testFilesRule(tiltHelmChartDepsIgnoreRule, {
           advice: "Add these lines to .tiltignore:\ncharts/shop/charts/\ncharts/shop/tmpcharts/",
         },
       ],
+      output: { ".tiltignore": "charts/shop/charts/\ncharts/shop/tmpcharts/\n" },
     },
     {
       name: "unanchored patterns do not reach into subdirectories (.dockerignore rules)",
@@ -113,6 +114,10 @@ testFilesRule(tiltHelmChartDepsIgnoreRule, {
           message: /`charts\/shop\/tmpcharts\/`:/,
         },
       ],
+      // Appended: the last matching line wins, as in .dockerignore.
+      output: {
+        ".tiltignore": "**/charts\n**/tmpcharts\n!charts/shop/tmpcharts\ncharts/shop/tmpcharts/\n",
+      },
     },
     {
       name: "apiVersion v1: dependencies in requirements.yaml; paths from the Tiltfile's directory",
@@ -135,6 +140,7 @@ testFilesRule(tiltHelmChartDepsIgnoreRule, {
           advice: "Add these lines to deploy/.tiltignore:\ncharts/shop/tmpcharts/",
         },
       ],
+      output: { "deploy/.tiltignore": "charts/shop/charts/\ncharts/shop/tmpcharts/\n" },
     },
   ],
 });

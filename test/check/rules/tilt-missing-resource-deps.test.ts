@@ -134,6 +134,10 @@ testFilesRule(tiltMissingResourceDepsRule, {
           advice: "k8s_resource('myapp', …, resource_deps=['postgres'])",
         },
       ],
+      output: {
+        Tiltfile:
+          "k8s_resource('postgres', port_forwards='5432')\nk8s_resource(\n    'myapp',\n    port_forwards='8080', resource_deps=['postgres'],\n)\n",
+      },
     },
     {
       name: "through a Service of another name, a renamed resource, host:port and *_HOST values",
@@ -162,6 +166,25 @@ testFilesRule(tiltMissingResourceDepsRule, {
           advice: "resource_deps=['migrate', 'db', 'redis']",
         },
       ],
+      output: {
+        Tiltfile: code(`
+          k8s_resource('postgres', new_name='db')
+          k8s_resource('redis')
+          k8s_resource('worker:deployment', resource_deps=['migrate', 'db', 'redis'])
+        `),
+      },
+    },
+    {
+      name: "fixed: an empty list, in double quotes",
+      files: {
+        Tiltfile: 'k8s_resource("postgres")\nk8s_resource("seed", resource_deps=[])\n',
+        "k8s/postgres.yaml": POSTGRES,
+        "k8s/seed.yaml": workload("Job", "seed", "postgres:18.1", { PGHOST: "postgres" }),
+      },
+      errors: [{ file: "Tiltfile", line: 2, column: 15, severity: "warning", text: "seed" }],
+      output: {
+        Tiltfile: 'k8s_resource("postgres")\nk8s_resource("seed", resource_deps=["postgres"])\n',
+      },
     },
     {
       name: "a Job that runs psql with the postgres image is a client, not the database",
