@@ -6,7 +6,7 @@ export interface TextOptions {
   pathPrefix?: string;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
  * For people: findings grouped by file, each as `file:line:col  severity  rule  message` with its

@@ -3,7 +3,7 @@ import { applyFixPlan, fixDiff, planFixes, type FixPlan } from "../../check/fix.
 import { exitCode, runCheck } from "../../check/index.js";
 import { formatJson } from "../../check/reporters/json.js";
 import { formatSarif } from "../../check/reporters/sarif.js";
-import { formatText } from "../../check/reporters/text.js";
+import { formatText, plural } from "../../check/reporters/text.js";
 import { UsageError } from "../../errors.js";
 import type { Output } from "../output.js";
 
@@ -68,8 +68,6 @@ function fixSummary(plan: FixPlan, verb: string): string {
   }
   return lines.join("\n");
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Paths as typed from the current directory (clickable), or absolute outside it. */
 function displayPrefix(root: string): string {
