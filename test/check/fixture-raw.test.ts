@@ -1,13 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/check/index.js";
-import { formatJson } from "../../src/check/reporters/json.js";
+import { expectQuotedText, fixture, fixtureDir, itDoesNotReport } from "./fixture-helpers.js";
 
-const FIXTURE = join(import.meta.dirname, "..", "fixtures", "check", "raw-manifests-compose");
-const EXPECTED = `${FIXTURE}.expected.json`;
+const NAME = "raw-manifests-compose";
 /** The developer's local override: committed here as a fixture, left untracked in the copy. */
 const UNTRACKED = "docker-compose.override.yml";
 const MINE = ["plaintext-credentials", "migration-in-init-container"];
@@ -15,7 +14,7 @@ const MINE = ["plaintext-credentials", "migration-in-init-container"];
 /** A copy of the fixture: a git work tree that tracks all but {@link UNTRACKED}, or no repo. */
 function copy(git: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), "parity-check-raw-"));
-  cpSync(FIXTURE, dir, { recursive: true });
+  cpSync(fixtureDir(NAME), dir, { recursive: true });
   if (git) {
     const run = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
     run("init", "-q");
@@ -35,28 +34,16 @@ function copy(git: boolean): string {
  * `npx prettier --write test/fixtures/check` and review the diff.
  */
 describe("the raw-manifests-compose fixture repository", () => {
-  const dir = copy(true);
-  const result = runCheck(dir);
-  const json = formatJson(result);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(EXPECTED, json + "\n");
-  const lines = (file: string) => readFileSync(join(FIXTURE, file), "utf8").split("\n");
-  const at = (f: (typeof result.findings)[number]) =>
-    lines(f.file)[f.line - 1]!.slice(f.column - 1, f.endColumn - 1);
-
-  it("has exactly the expected findings", () => {
-    expect(JSON.parse(json)).toEqual(JSON.parse(readFileSync(EXPECTED, "utf8")));
-  });
+  const fx = fixture(NAME, copy(true));
+  const { result, at } = fx;
 
   it("points every finding at one line of text; messages quote it, but never a password", () => {
-    for (const f of result.findings) {
-      const where = `${f.file}:${f.line}:${f.column}`;
-      expect(f.endLine, where).toBe(f.line);
-      expect(at(f).length, where).toBeGreaterThan(0);
+    expectQuotedText(fx, (f, text, where) => {
       if (f.ruleId === "plaintext-credentials") {
         expect(f.message, where).toMatch(/a literal password/);
-        expect(`${f.message} ${f.advice}`, where).not.toContain(at(f));
-      } else expect(f.message, where).toContain(at(f));
-    }
+        expect(`${f.message} ${f.advice}`, where).not.toContain(text);
+      } else expect(f.message, where).toContain(text);
+    });
   });
 
   it("reports the committed passwords and the concurrent migrations as errors", () => {
@@ -74,30 +61,29 @@ describe("the raw-manifests-compose fixture repository", () => {
     ]);
   });
 
-  it.each([
-    ["docker-compose.yml", "${POSTGRES_PASSWORD:?set it in .env}"],
-    ["docker-compose.yml", "RABBITMQ_URL"],
-    ["docker-compose.yml", "MYSQL_ALLOW_EMPTY_PASSWORD"],
-    ["docker-compose.yml", "POSTGRES_PASSWORD_FILE"],
-    ["docker-compose.yml", '"prisma", "migrate"'],
-    ["k8s/postgres.yaml", "POSTGRES_PASSWORD"],
-    ["k8s/rabbitmq.yaml", "RABBITMQ_DEFAULT_PASS"],
-    ["k8s/redis.yaml", "requirepass"],
-    ["k8s/secret.yaml", "username"],
-    ["k8s/api.yaml", "until pg_isready"],
-    ["k8s/api.yaml", "# built from the Secret"],
-    ["k8s/jobs.yaml", '"prisma", "migrate"'],
-    ["k8s/admin.yaml", "showmigrations"],
-  ])("does not report %s on the line with %s", (file, marker) => {
-    const text = lines(file);
-    const line = text.findIndex((l) => l.includes(marker)) + 1;
-    expect(line, `${marker} is in ${file}`).toBeGreaterThan(0);
-    // An env entry's value is on the line after its `name:`.
-    const last = /-\s+name:/.test(text[line - 1]!) ? line + 1 : line;
-    const near = (f: { file: string; line: number; ruleId: string }) =>
-      f.file === file && f.line >= line && f.line <= last && MINE.includes(f.ruleId);
-    expect(result.findings.filter(near)).toEqual([]);
-  });
+  itDoesNotReport(
+    fx,
+    [
+      ["docker-compose.yml", "${POSTGRES_PASSWORD:?set it in .env}"],
+      ["docker-compose.yml", "RABBITMQ_URL"],
+      ["docker-compose.yml", "MYSQL_ALLOW_EMPTY_PASSWORD"],
+      ["docker-compose.yml", "POSTGRES_PASSWORD_FILE"],
+      ["docker-compose.yml", '"prisma", "migrate"'],
+      ["k8s/postgres.yaml", "POSTGRES_PASSWORD"],
+      ["k8s/rabbitmq.yaml", "RABBITMQ_DEFAULT_PASS"],
+      ["k8s/redis.yaml", "requirepass"],
+      ["k8s/secret.yaml", "username"],
+      ["k8s/api.yaml", "until pg_isready"],
+      ["k8s/api.yaml", "# built from the Secret"],
+      ["k8s/jobs.yaml", '"prisma", "migrate"'],
+      ["k8s/admin.yaml", "showmigrations"],
+    ],
+    {
+      rules: MINE,
+      // An env entry's value is on the line after its `name:`.
+      through: (text, line) => (/-\s+name:/.test(text[line - 1]!) ? line + 1 : line),
+    },
+  );
 
   it("reads credentials only in files git tracks, in every file outside git", () => {
     expect(result.findings.filter((f) => f.file === UNTRACKED)).toEqual([]);

@@ -1,12 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCheck } from "../../src/check/index.js";
-import { formatJson } from "../../src/check/reporters/json.js";
+import { expectQuotedText, fixture, fixtureDir, itDoesNotReport } from "./fixture-helpers.js";
 
-const FIXTURE = join(import.meta.dirname, "..", "fixtures", "check", "tilt-raw");
-const EXPECTED = `${FIXTURE}.expected.json`;
 const MINE = [
   "tilt-helm-hooks",
   "tilt-helm-chart-deps-ignore",
@@ -27,25 +24,12 @@ const MINE = [
  */
 describe("the tilt-raw fixture repository", () => {
   const dir = mkdtempSync(join(tmpdir(), "parity-check-tilt-raw-"));
-  cpSync(FIXTURE, dir, { recursive: true });
-  const result = runCheck(dir);
-  const json = formatJson(result);
-  if (process.env.UPDATE_GOLDEN) writeFileSync(EXPECTED, json + "\n");
-  const lines = (file: string) => readFileSync(join(FIXTURE, file), "utf8").split("\n");
-  const at = (f: (typeof result.findings)[number]) =>
-    lines(f.file)[f.line - 1]!.slice(f.column - 1, f.endColumn - 1);
-
-  it("has exactly the expected findings", () => {
-    expect(JSON.parse(json)).toEqual(JSON.parse(readFileSync(EXPECTED, "utf8")));
-  });
+  cpSync(fixtureDir("tilt-raw"), dir, { recursive: true });
+  const fx = fixture("tilt-raw", dir);
+  const { result, at } = fx;
 
   it("points every finding at one line of text its message quotes", () => {
-    for (const f of result.findings) {
-      const where = `${f.file}:${f.line}:${f.column}`;
-      expect(f.endLine, where).toBe(f.line);
-      expect(at(f).length, where).toBeGreaterThan(0);
-      expect(f.message, where).toContain(at(f));
-    }
+    expectQuotedText(fx);
   });
 
   it("reports each pitfall once, at its text", () => {
@@ -69,24 +53,23 @@ describe("the tilt-raw fixture repository", () => {
     expect(finding?.advice).toBe("Add these lines to .tiltignore:\ncharts/api/tmpcharts/");
   });
 
-  it.each([
-    ["Tiltfile", "k8s_yaml(helm(web_chart"], // no hooks, no dependencies
-    ["Tiltfile", "helm_resource('search'"], // runs hooks
-    ["Tiltfile", "# k8s_yaml(helm('charts/search'))"],
-    ["Tiltfile", "k8s_resource('migrate'"],
-    ["Tiltfile", "'myapp',"], // waits for postgres through migrate
-    ["Tiltfile", "k8s_resource('billing'"],
-    ["charts/api/values.yaml", "postgres://orders@postgres"],
-    ["charts/web/templates/deployment.yaml", "helm.sh/hook: post-install"],
-    ["k8s/app.yaml", "http://localhost:4317"],
-    ["k8s/app.yaml", "value: postgres #"],
-    ["k8s/redis.yaml", "value: localhost"], // the server's own env
-    ["k8s/billing.yaml", "127.0.0.1"], // a Cloud SQL proxy sidecar
-    ["docker-compose.yml", "valkey/valkey"],
-  ])("does not report %s on the line with %s", (file, marker) => {
-    const line = lines(file).findIndex((l) => l.includes(marker)) + 1;
-    expect(line, `${marker} is in ${file}`).toBeGreaterThan(0);
-    const here = result.findings.filter((f) => f.file === file && f.line === line);
-    expect(here.filter((f) => MINE.includes(f.ruleId))).toEqual([]);
-  });
+  itDoesNotReport(
+    fx,
+    [
+      ["Tiltfile", "k8s_yaml(helm(web_chart"], // no hooks, no dependencies
+      ["Tiltfile", "helm_resource('search'"], // runs hooks
+      ["Tiltfile", "# k8s_yaml(helm('charts/search'))"],
+      ["Tiltfile", "k8s_resource('migrate'"],
+      ["Tiltfile", "'myapp',"], // waits for postgres through migrate
+      ["Tiltfile", "k8s_resource('billing'"],
+      ["charts/api/values.yaml", "postgres://orders@postgres"],
+      ["charts/web/templates/deployment.yaml", "helm.sh/hook: post-install"],
+      ["k8s/app.yaml", "http://localhost:4317"],
+      ["k8s/app.yaml", "value: postgres #"],
+      ["k8s/redis.yaml", "value: localhost"], // the server's own env
+      ["k8s/billing.yaml", "127.0.0.1"], // a Cloud SQL proxy sidecar
+      ["docker-compose.yml", "valkey/valkey"],
+    ],
+    { rules: MINE },
+  );
 });
