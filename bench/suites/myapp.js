@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { Redis } from "ioredis";
 import { parseDocument } from "yaml";
@@ -36,7 +36,7 @@ const PORTS = { postgres: 47432, redis: 47379, rabbitmq: 43672, app: 47080 };
 const CONNECTIONS = 10;
 const SECONDS = 10;
 const WARMUP_SECONDS = 2;
-/** Bare and cached runs alternate, so that both see the same machine. */
+/** Bare and cached runs alternate (bare first, then cached first, …), so that both see the same machine. */
 const ROUNDS = 6;
 /**
  * Seconds of each bare and cached round: short rounds close together, so that a pair sees the
@@ -69,9 +69,19 @@ export async function run() {
   chmodSync(base, 0o755); // as root, postgres runs as its own account and must enter the project
   const project = join(base, "myapp");
   const bins = resolveServerBinaries();
+  const layout = cpuLayout();
   let bare;
   const parity = (args, timeoutMs) =>
     runCommand(process.execPath, [bin, ...args], { cwd: project, env: benchEnv(), timeoutMs });
+  // What `parity up` starts (servers, jobs, the app and its worker) inherits its CPUs.
+  const parityOnServerCpus = (args, timeoutMs) =>
+    layout
+      ? runCommand("taskset", ["-c", layout.servers, process.execPath, bin, ...args], {
+          cwd: project,
+          env: benchEnv(),
+          timeoutMs,
+        })
+      : parity(args, timeoutMs);
   const emergency = () => {
     bare?.child.kill("SIGKILL");
     spawnSync(process.execPath, [bin, "down", "--volumes"], {
@@ -92,8 +102,12 @@ export async function run() {
     const { fastifyPath, fastifyVersion } = prepare(project);
     await requireFree(allPorts(PORTS));
 
-    progress("parity up --detach");
-    const up = await parity(["up", "--detach"], 300_000);
+    progress(
+      layout
+        ? `parity up --detach (on CPU ${layout.servers}; autocannon will run on CPU ${layout.load})`
+        : "parity up --detach (no CPU pinning: fewer than 2 CPUs or no taskset)",
+    );
+    const up = await parityOnServerCpus(["up", "--detach"], 300_000);
     if (up.code !== 0)
       throw new Error(`parity up --detach exited ${up.code ?? up.signal}:\n${up.stderr.trim()}`);
     const ready = await httpStatus(PORTS.app, "/readyz");
@@ -109,7 +123,20 @@ export async function run() {
         ? `machine quiet (${pct(settled.busy)} CPU busy) after ${(settled.ms / 1000).toFixed(1)} s`
         : `machine still ${pct(settled.busy)} busy after ${(settled.ms / 1000).toFixed(1)} s; measuring anyway`,
     );
-    bare = await startBare(fastifyPath);
+    bare = await startBare(fastifyPath, layout);
+    if (layout) pinSelf(layout.load);
+    const pids = recordedPids(project);
+    const cpuSets = {
+      autocannon: allowedCpus(process.pid),
+      app: allowedCpus(pids.myapp),
+      redis: allowedCpus(pids.redis),
+      bare: allowedCpus(bare.child.pid),
+    };
+    progress(
+      `CPUs allowed: ${Object.entries(cpuSets)
+        .map(([name, list]) => `${name} ${list ?? "?"}`)
+        .join(", ")}`,
+    );
     const api = `http://127.0.0.1:${PORTS.app}`;
     const bareUrl = `http://127.0.0.1:${bare.port}`;
 
@@ -139,11 +166,16 @@ export async function run() {
       const onResponse = (status, _body, _context, headers) => seen.add(status, headers["x-cache"]);
       return { seen, requests: [{ method: "GET", path: `/orders/${id}`, onResponse }] };
     };
-    const runPair = async (url, make, label) => {
+    // CPU time of the server, of Redis and of autocannon (this process) per answered request.
+    const runPair = async (url, make, label, serverPid) => {
       const { seen, requests } = make();
+      const before = cpuTimes(serverPid, pids.redis);
       const result = await load({ url, connections: CONNECTIONS, seconds: PAIR_SECONDS, requests });
-      progress(`${label}: ${Math.round(result.rps)} req/s ${seen.text()}`);
-      return { ...result, seen: seen.counts };
+      const cpu = perRequest(before, cpuTimes(serverPid, pids.redis), result.total);
+      progress(
+        `${label}: ${Math.round(result.rps)} req/s ${seen.text()}; CPU µs/request: ${cpuText(cpu)}`,
+      );
+      return { ...result, seen: seen.counts, cpu };
     };
 
     // Warm-up of both (JIT, connection pools), then alternating measured runs.
@@ -161,10 +193,21 @@ export async function run() {
     });
     const bareRuns = [];
     const cachedRuns = [];
+    const loadBefore = loadavg()[0];
     for (let i = 0; i < ROUNDS; i++) {
-      bareRuns.push(await runPair(bareUrl, bareRequests, `bare round ${i + 1}`));
-      cachedRuns.push(await runPair(api, cachedRequests, `cached round ${i + 1}`));
+      const runBare = async () =>
+        bareRuns.push(await runPair(bareUrl, bareRequests, `bare round ${i + 1}`, bare.child.pid));
+      const runCached = async () =>
+        cachedRuns.push(await runPair(api, cachedRequests, `cached round ${i + 1}`, pids.myapp));
+      if (i % 2 === 0) {
+        await runBare();
+        await runCached();
+      } else {
+        await runCached();
+        await runBare();
+      }
     }
+    const loadAfter = loadavg()[0];
     const cachedMisses = cachedRuns.reduce((n, r) => n + r.ok - (r.seen["200 hit"] ?? 0), 0);
     if (cachedMisses) problems.push(`${cachedMisses} cached-run answers were not \`200 hit\``);
 
@@ -252,8 +295,12 @@ export async function run() {
     if (notMissed) problems.push(`${notMissed} uncached-run answers were not \`200 miss\``);
 
     return section({
-      bare: merge(bareRuns),
-      cached: merge(cachedRuns),
+      bare: { ...merge(bareRuns), cpu: medianCpu(bareRuns) },
+      cached: { ...merge(cachedRuns), cpu: medianCpu(cachedRuns) },
+      layout,
+      cpuSets,
+      settled,
+      loads: [loadBefore, loadAfter],
       uncached,
       post,
       created: ids.length,
@@ -265,6 +312,13 @@ export async function run() {
   } finally {
     process.off("SIGINT", emergency);
     process.off("SIGTERM", emergency);
+    if (layout) {
+      try {
+        pinSelf(layout.all);
+      } catch (error) {
+        process.stderr.write(`bench myapp: ${error.message}\n`);
+      }
+    }
     await cleanUp({ parity, project, bins, bare });
     rmSync(base, { recursive: true, force: true });
   }
@@ -336,9 +390,14 @@ async function appEnv(parity) {
   return env;
 }
 
-/** The bare Fastify server in a child process; resolves once it has said which port it took. */
-function startBare(fastifyPath) {
-  const child = spawn(process.execPath, [join(import.meta.dirname, "myapp-bare.js"), fastifyPath], {
+/**
+ * The bare Fastify server in a child process, on the servers' CPUs when there is a layout (taskset
+ * execs node: the child's pid is the server's); resolves once it has said which port it took.
+ */
+function startBare(fastifyPath, layout) {
+  const script = [process.execPath, join(import.meta.dirname, "myapp-bare.js"), fastifyPath];
+  const command = layout ? ["taskset", "-c", layout.servers, ...script] : script;
+  const child = spawn(command[0], command.slice(1), {
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
@@ -395,6 +454,111 @@ async function waitQuiet(timeoutMs) {
 }
 
 const pct = (share) => `${Math.round(share * 100)} %`;
+
+// ── CPUs ───────────────────────────────────────────────────────────────────────────────────────
+
+/** "0-2,5" → [0, 1, 2, 5]. */
+function parseCpuList(text) {
+  return text
+    .trim()
+    .split(",")
+    .filter(Boolean)
+    .flatMap((part) => {
+      const [a, b = a] = part.split("-").map(Number);
+      return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    });
+}
+
+/** The CPUs a process may run on (its Cpus_allowed_list), or undefined where /proc does not say. */
+function allowedCpus(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(status)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * autocannon (this process) on the first CPU this process may use, everything it measures (the
+ * stack parity starts and the bare server) on the others: the load generator then never
+ * competes with a server for a CPU, and the bare route and the cached reads get the same CPUs.
+ * Undefined (no pinning) with fewer than 2 CPUs or without taskset (util-linux).
+ */
+function cpuLayout() {
+  const all = allowedCpus("self");
+  const list = all ? parseCpuList(all) : [];
+  if (list.length < 2) return undefined;
+  if (spawnSync("taskset", ["-V"], { stdio: "ignore" }).status !== 0) return undefined;
+  return { all, load: String(list[0]), servers: list.slice(1).join(",") };
+}
+
+/** Every thread of this process (main, V8's and libuv's) on `cpus` from now on. */
+function pinSelf(cpus) {
+  const result = spawnSync("taskset", ["-a", "-p", "-c", cpus, String(process.pid)], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0)
+    throw new Error(`taskset -a -p -c ${cpus} ${process.pid}: ${result.stderr.trim()}`);
+}
+
+/** The pids parity's state file records for the project's resources (process group leaders). */
+function recordedPids(project) {
+  const state = JSON.parse(readFileSync(join(project, ".parity/state.json"), "utf8"));
+  return Object.fromEntries(
+    Object.entries(state.resources ?? {})
+      .filter(([, record]) => record?.process?.pid)
+      .map(([name, record]) => [name, record.process.pid]),
+  );
+}
+
+let clockTicks;
+/** Clock ticks per second, the unit of /proc/<pid>/stat's times. */
+function ticksPerSecond() {
+  if (clockTicks === undefined) {
+    const ticks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout);
+    clockTicks = ticks > 0 ? ticks : 100;
+  }
+  return clockTicks;
+}
+
+/** CPU seconds (user + system) a process has used, or NaN where /proc does not say. */
+function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+  } catch {
+    return NaN;
+  }
+}
+
+function cpuTimes(serverPid, redisPid) {
+  const own = process.cpuUsage();
+  return {
+    server: processCpu(serverPid),
+    redis: processCpu(redisPid),
+    autocannon: (own.user + own.system) / 1e6,
+  };
+}
+
+/** µs of CPU per answered request, by process. */
+function perRequest(before, after, requests) {
+  return Object.fromEntries(
+    Object.keys(before).map((k) => [k, ((after[k] - before[k]) / Math.max(requests, 1)) * 1e6]),
+  );
+}
+
+function medianCpu(runs) {
+  return Object.fromEntries(
+    Object.keys(runs[0].cpu).map((k) => [k, median(runs.map((r) => r.cpu[k]))]),
+  );
+}
+
+const cpuText = (cpu) =>
+  Object.entries(cpu)
+    .map(([k, us]) => `${k} ${Number.isNaN(us) ? "?" : us.toFixed(1)}`)
+    .join(", ");
 
 // ── HTTP ───────────────────────────────────────────────────────────────────────────────────────
 
@@ -537,30 +701,45 @@ function section({
   env,
   problems,
   fastifyVersion,
+  layout,
+  cpuSets,
+  settled,
+  loads,
 }) {
   const ratios = cached.rounds.map((c, i) => c / bare.rounds[i]);
   const ratio = median(ratios);
   const rounds = (run) => run.rounds.map((r) => Math.round(r)).join(", ");
   const perRound = ratios.map((r) => `${(r * 100).toFixed(0)} %`);
+  const us = (value) => (Number.isNaN(value) ? "?" : `${value.toFixed(1)} µs`);
+  const cpuCell = ({ cpu }, server) =>
+    `${server} ${us(cpu.server)}, Redis ${us(cpu.redis)}, autocannon ${us(cpu.autocannon)}`;
+  const placement = layout
+    ? `autocannon (the bench process, every thread) pinned to CPU ${cpuSets.autocannon ?? layout.load}, and everything it measures to CPU ${layout.servers} with \`taskset\`: the stack \`parity up\` starts (Postgres, Redis, RabbitMQ, the app and its worker; the app's process allowed CPU ${cpuSets.app ?? "?"}, Redis's ${cpuSets.redis ?? "?"}) and the bare server (${cpuSets.bare ?? "?"}). So the load generator never competes with a server for a CPU, and both targets get the same CPUs; the cached reads' CPUs also carry Redis, whose work is part of a cache-aside read`
+    : `no CPU pinning (fewer than 2 CPUs or no \`taskset\`): autocannon shares the machine's ${cpus().length} CPUs with the app, Redis, Postgres, RabbitMQ and the worker`;
   return [
     "## myapp",
     "",
-    `The example's orders API (\`examples/myapp\`, brought up by \`parity up --detach\` in a temp copy, app at \`LOG_LEVEL=${env.LOG_LEVEL}\` ${LOG_LEVEL_OVERRIDE ? "from BENCH_MYAPP_LOG_LEVEL, not as its parity.yaml sets it" : "as its parity.yaml sets it"}) under autocannon on loopback: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s of warm-up before each kind of run, then ${ROUNDS} alternating ${PAIR_SECONDS} s rounds of the bare route and cached reads, and one ${SECONDS} s run of each other measure.`,
+    `The example's orders API (\`examples/myapp\`, brought up by \`parity up --detach\` in a temp copy, app at \`LOG_LEVEL=${env.LOG_LEVEL}\` ${LOG_LEVEL_OVERRIDE ? "from BENCH_MYAPP_LOG_LEVEL, not as its parity.yaml sets it" : "as its parity.yaml sets it"}) under autocannon on loopback: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s of warm-up of each target, then ${ROUNDS} pairs of ${PAIR_SECONDS} s rounds of the bare route and cached reads in alternating order, and one ${SECONDS} s run of each other measure; ${layout ? `autocannon on CPU ${layout.load}, the servers on CPU ${layout.servers}` : "no CPU pinning"}.`,
     "",
     "| measure | result | target |",
     "|---|---|---|",
     `| bare Fastify, \`GET /\` constant JSON, logger off (median of ${ROUNDS} rounds: ${rounds(bare)}) | ${rate(bare.rps)}; ${lat(bare)}${faultNote(bare)} | |`,
     `| \`GET /orders/:id\`, warm cache, every answer \`x-cache: hit\` (median of ${ROUNDS} rounds: ${rounds(cached)}) | ${rate(cached.rps)}; ${lat(cached)}${faultNote(cached)} | |`,
     `| ratio cached reads / bare route, median of the ${ROUNDS} pairs (${perRound.join(", ")}) | ${(ratio * 100).toFixed(0)} % | ≥ ${TARGET_RATIO * 100} % ${mark(ratio >= TARGET_RATIO && !faults(cached))} |`,
+    `| CPU time per request, bare route (medians of the rounds) | ${cpuCell(bare, "bare server")} | |`,
+    `| CPU time per request, cached reads (medians of the rounds) | ${cpuCell(cached, "app")} | |`,
     `| \`GET /orders/:id\`, every answer \`x-cache: miss\` (${created.toLocaleString("en-US")} orders in rotation) | ${rate(uncached.rps)}; ${lat(uncached)}${faultNote(uncached)} | |`,
     `| \`POST /orders\`, valid bodies, 201 each (${post.ok.toLocaleString("en-US")} created; worker and outbox relay at work) | ${rate(post.rps)}; ${lat(post)}${faultNote(post)} | |`,
     `| worker had confirmed every created order | ${(drainMs / 1000).toFixed(1)} s after the POST run | |`,
     ...problems.map((p) => `\n${mark(false)} ${p}.`),
     "",
-    `Method: the baseline is a bare Fastify ${fastifyVersion} server (the same package the example resolves, same Node, logger off) in its own process on a free loopback port; it and the cached reads alternate in the same run, ${ROUNDS} rounds of ${PAIR_SECONDS} s each, and the ratio is the median of the ratios of adjacent rounds (req/s: autocannon's mean of per-second samples), since the machine's speed drifts between rounds. ` +
+    `Method: the baseline is a bare Fastify ${fastifyVersion} server (the same package the example resolves, same Node, logger off) in its own process on a free loopback port. Placement: ${placement}. ` +
+      `Both targets are measured the same way: ${WARMUP_SECONDS} s of warm-up each (JIT, connection pools), then ${ROUNDS} pairs of ${PAIR_SECONDS} s rounds, bare first in odd pairs and cached first in even ones, so that neither always runs on the fresher or the warmer machine; the ratio is the median of the ${ROUNDS} per-pair ratios (req/s: autocannon's mean of per-second samples), since the machine's speed drifts between pairs. ` +
+      "CPU time per request is each process's user + system time over the round (from /proc; autocannon's is the bench process's own) divided by the requests answered; the bare rounds' Redis figure is Redis idling. " +
+      `Machine load: ${pct(settled.busy)} of the CPUs busy just before the measures (${settled.quiet ? "quiet" : "not quiet after 30 s: other work was running"}); 1-minute load average ${loads[0].toFixed(2)} before the rounds, ${loads[1].toFixed(2)} after. ` +
       "The cached order was created by `POST /orders`, read until the worker had confirmed it, then read once more to check `x-cache: hit`; every answer of the cached run is checked to be `200 hit`. " +
       "For the uncached reads the orders created by the POST run (once the worker had confirmed them all) have their Redis entry replaced by a tombstone of a version no order reaches, so every read misses, queries Postgres and runs the put-if-newer script, which keeps the tombstone; requests rotate over those orders and each answer is checked to be `200 miss`. " +
-      `Latencies are the 2xx answers' times at sub-millisecond precision (nearest rank). The app logs at \`${env.LOG_LEVEL}\`: ${requestLogging(env.LOG_LEVEL) ? "the app writes one line per request to its log file (asynchronously), which weighs on every number here" : "the app writes no line per request at this level"}; autocannon shares the machine's ${cpus().length} CPUs with the app, Redis, Postgres, RabbitMQ and the worker.`,
+      `Latencies are the 2xx answers' times at sub-millisecond precision (nearest rank). The app logs at \`${env.LOG_LEVEL}\`: ${requestLogging(env.LOG_LEVEL) ? "the app writes one line per request to its log file (asynchronously), which weighs on every number here" : "the app writes no line per request at this level"}.`,
     "",
   ].join("\n");
 }

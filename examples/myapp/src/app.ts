@@ -1,5 +1,5 @@
 import { Ajv } from "ajv";
-import Fastify, { type FastifyError } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError } from "fastify";
 import type pg from "pg";
 import type { Redis } from "ioredis";
 import type { Broker } from "./broker.js";
@@ -18,6 +18,7 @@ import {
 } from "./orders.js";
 import type { OutboxRelay } from "./outbox.js";
 import { problem, sendProblem } from "./problem.js";
+import { RequestLog, requestLoggers } from "./request-log.js";
 
 export interface AppDeps {
   pool: pg.Pool;
@@ -133,28 +134,16 @@ async function check(run: () => Promise<unknown>, ms = 2000): Promise<string> {
 
 export function buildApp(deps: AppDeps) {
   const { pool, redis, cache, broker, relay, log } = deps;
+  // request.log is a RequestLogger, not a pino Logger: the app sees both as Fastify's logger.
+  const loggerInstance: FastifyBaseLogger = log;
   const app = Fastify({
-    loggerInstance: log,
-    // One line per request, written when it is answered (Fastify's default is two).
-    disableRequestLogging: true,
+    loggerInstance,
+    childLoggerFactory: requestLoggers(log),
+    logController: new RequestLog(),
     bodyLimit: 64 * 1024,
     // Stop accepting on close, answer what is in flight, and close idle keep-alive sockets.
     return503OnClosing: true,
     forceCloseConnections: "idle",
-  });
-  // One line per answered request at debug (LOG_LEVEL=debug shows them); at info the log keeps
-  // what needs attention, and access logs are the ingress's job in a cluster.
-  app.addHook("onResponse", (request, reply, done) => {
-    request.log.debug(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      "request",
-    );
-    done();
   });
   app.setValidatorCompiler(validators());
   // JSON only: anything else is 415 Unsupported Media Type, not a string the schema rejects.

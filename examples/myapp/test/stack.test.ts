@@ -245,6 +245,39 @@ describe("myapp on parity's local target", { timeout: 60_000 }, () => {
     await redis.del(cache.key(id));
   });
 
+  it("batches the reads of one turn of the event loop into one MGET, each answered with its own entry", async () => {
+    const cache = new OrderCache(redis, 60, "test:batch:");
+    const order = (n: number): Order => ({
+      id: `22222222-2222-4222-8222-00000000000${n}`,
+      customer: `c${n}`,
+      status: "pending",
+      version: 1,
+      items: [],
+      totalCents: n,
+      createdAt: "2024-01-01T00:00:00.000Z",
+      updatedAt: "2024-01-01T00:00:00.000Z",
+    });
+    const [a, b, tomb, absent] = [1, 2, 3, 4].map(order) as [Order, Order, Order, Order];
+    await cache.put(a);
+    await cache.put(b);
+    await cache.invalidate(tomb.id, 2);
+    const mgets = async () =>
+      Number(/cmdstat_mget:calls=(\d+)/.exec(await redis.info("commandstats"))?.[1] ?? 0);
+    const before = await mgets();
+    const reads = await Promise.all([a, absent, b, tomb, a].map((o) => cache.getJson(o.id)));
+    expect(await mgets()).toBe(before + 1);
+    expect(reads.map((json) => (json ? (JSON.parse(json) as Order).customer : json))).toEqual([
+      "c1",
+      undefined,
+      "c2",
+      undefined,
+      "c1",
+    ]);
+    // A lone read is a plain GET, and answers as well.
+    expect(await cache.get(b.id)).toEqual(b);
+    await redis.del(...[a, b, tomb].map((o) => cache.key(o.id)));
+  });
+
   it("answers /readyz 503 while Redis is down, serves reads from Postgres, and recovers when it returns", async () => {
     const server = recordedProcess(dir, "redis")!;
     const demo = "00000000-0000-4000-8000-000000000001";
