@@ -48,13 +48,16 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
 return 1
 `;
 
+/** Between an entry's version and its JSON (`7|{…}`); a tombstone has no JSON. */
+const SEPARATOR = 0x7c; // "|"
+
 type WithPut = Redis & {
   putIfNewer(key: string, version: number, payload: string, ttl: number): Promise<number>;
 };
 
 interface PendingRead {
   key: string;
-  resolve: (entry: string | null) => void;
+  resolve: (entry: Buffer | null) => void;
   reject: (error: unknown) => void;
 }
 
@@ -91,18 +94,22 @@ export class OrderCache {
   /** The cached order, or undefined on a miss (or a tombstone). */
   async get(id: string): Promise<Order | undefined> {
     const json = await this.getJson(id);
-    return json ? (JSON.parse(json) as Order) : undefined;
+    return json ? (JSON.parse(json.toString("utf8")) as Order) : undefined;
   }
 
-  /** The cached order as the JSON it was stored as: a hit is served without parsing it again. */
-  async getJson(id: string): Promise<string | undefined> {
+  /**
+   * The cached order as the UTF-8 JSON it was stored as: a hit is served as these bytes, never
+   * decoded, parsed or encoded again.
+   */
+  async getJson(id: string): Promise<Buffer | undefined> {
     const entry = await this.read(this.key(id));
     if (!entry) return undefined;
-    return entry.slice(entry.indexOf("|") + 1) || undefined;
+    const json = entry.subarray(entry.indexOf(SEPARATOR) + 1);
+    return json.length ? json : undefined;
   }
 
   /** The raw entry of `key`, read with the other reads of this turn of the event loop. */
-  private read(key: string): Promise<string | null> {
+  private read(key: string): Promise<Buffer | null> {
     return new Promise((resolve, reject) => {
       if (this.pending.length === 0) setImmediate(this.flush);
       this.pending.push({ key, resolve, reject });
@@ -112,12 +119,12 @@ export class OrderCache {
   private readonly flush = (): void => {
     const batch = this.pending;
     this.pending = [];
-    let entries: Promise<Array<string | null>>;
+    let entries: Promise<Array<Buffer | null>>;
     try {
       entries =
         batch.length === 1
-          ? this.redis.get(batch[0]!.key).then((entry) => [entry])
-          : this.redis.mget(batch.map((read) => read.key));
+          ? this.redis.getBuffer(batch[0]!.key).then((entry) => [entry])
+          : this.redis.mgetBuffer(batch.map((read) => read.key));
     } catch (error) {
       entries = Promise.reject(error);
     }
