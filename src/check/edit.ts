@@ -4,7 +4,7 @@
  * where the layout is unusual enough that an edit might mean something else (flow maps,
  * several keys on a line): a fix is then not offered, which is always safe.
  */
-import { Document, isMap, isSeq, stringify, type Node } from "yaml";
+import { Document, isMap, isScalar, isSeq, stringify, type Node } from "yaml";
 import type { TextEdit } from "./types.js";
 import { keyText } from "./yaml.js";
 
@@ -22,6 +22,23 @@ function nextLine(text: string, offset: number): number {
   if (offset > 0 && text[offset - 1] === "\n") return offset;
   const at = text.indexOf("\n", offset);
   return at === -1 ? text.length : at + 1;
+}
+
+/**
+ * Where a node's own text ends: a block collection's range runs on over the comments after its
+ * last entry (up to the next sibling), so its end is its last entry's; an empty value (`key:`
+ * with nothing, or only a comment) ends with its key.
+ */
+function contentEnd(node: Node | null | undefined, key?: Node | null): number | undefined {
+  if ((isMap(node) || isSeq(node)) && !node.flow && node.items.length) {
+    const last = node.items.at(-1)!;
+    return isMap(node)
+      ? contentEnd((last as { value?: Node | null }).value, (last as { key?: Node | null }).key)
+      : contentEnd(last as Node);
+  }
+  const range = node?.range;
+  const empty = !range || range[0] === range[1] || (isScalar(node) && node.source === "");
+  return empty ? key?.range?.[1] : range[1];
 }
 
 /**
@@ -57,6 +74,8 @@ export function addPair(
   before: readonly string[] = [],
 ): TextEdit | undefined {
   if (!isMap(map) || map.flow || !map.items.length || !map.range) return undefined;
+  // A merge key (`<<: *base`) brings keys this text does not show: adding one could override.
+  if (map.items.some((pair) => keyText(pair.key) === "<<")) return undefined;
   const firstKey = map.items[0]!.key as Node | null;
   const keyStart = firstKey?.range?.[0];
   if (keyStart === undefined) return undefined;
@@ -73,7 +92,9 @@ export function addPair(
         : []
       : [];
   });
-  const at = anchors.length ? Math.min(...anchors) : nextLine(text, map.range[1]);
+  const end = contentEnd(map);
+  if (end === undefined) return undefined;
+  const at = anchors.length ? Math.min(...anchors) : nextLine(text, end);
   const lead = at === text.length && at > 0 && text[at - 1] !== "\n" ? newline : "";
   return { range: [at, at], text: lead + pairText(key, value, column, newline) };
 }

@@ -1,7 +1,8 @@
 /**
  * `parity check --fix`: applies the fixes findings carry. Fixes are applied in one pass: a fix
- * whose edits overlap one taken before it waits for the next run, as in ESLint, and a file is
- * only written as UTF-8 text it was read as, and only when it still parses as it did.
+ * whose edits overlap one taken before it waits for the next run, as in ESLint; a fix that would
+ * add a YAML error (a duplicate key included) is not taken; and a file is only written as the
+ * UTF-8 text it was read as.
  */
 import { lstatSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
@@ -38,20 +39,15 @@ interface Candidate {
 /** What the fixes of `findings` would change below `root`; reads files, writes nothing. */
 export function planFixes(root: string, findings: readonly Finding[]): FixPlan {
   const skipped: FixPlan["skipped"] = [];
-  const fixed: Finding[] = [];
-  const seen = new Set<string>();
-  const candidates: Candidate[] = [];
+  // Findings on one object often share one fix (two volumes of one Deployment): apply it once.
+  const byKey = new Map<string, { candidate: Candidate; also: Finding[] }>();
   for (const finding of findings) {
     if (!finding.fix) continue;
     const edits = finding.fix.edits.map((e) => ({ ...e, file: e.file ?? finding.file }));
-    // Findings on one object often share one fix (two volumes of one Deployment): apply it once.
     const key = JSON.stringify(edits);
-    if (seen.has(key)) {
-      fixed.push(finding);
-      continue;
-    }
-    seen.add(key);
-    candidates.push({ finding, fix: finding.fix, edits });
+    const known = byKey.get(key);
+    if (known) known.also.push(finding);
+    else byKey.set(key, { candidate: { finding, fix: finding.fix, edits }, also: [] });
   }
 
   const texts = new Map<string, Loaded>();
@@ -59,38 +55,32 @@ export function planFixes(root: string, findings: readonly Finding[]): FixPlan {
     if (!texts.has(file)) texts.set(file, loadText(root, file));
     return texts.get(file)!;
   };
+  const text = (file: string) => (load(file) as TextFile).text ?? "";
+  // One at a time, in order: a fix is taken unless it overlaps one taken before it or would
+  // leave a YAML file unparsable (or with a duplicate key) with the fixes taken so far.
   const taken: Candidate[] = [];
-  for (const candidate of candidates) {
-    const reason = refusal(candidate, taken, load);
-    if (reason) skipped.push({ finding: candidate.finding, reason });
-    else taken.push(candidate);
+  const fixed: Finding[] = [];
+  for (const { candidate, also } of byKey.values()) {
+    let reason = refusal(candidate, taken, load);
+    if (!reason) {
+      const files = new Set(candidate.edits.map((e) => e.file));
+      const edits = groupByFile([...taken, candidate]);
+      const broken = [...files].find((f) =>
+        breaksYaml(f, text(f), applyEdits(text(f), edits.get(f)!)),
+      );
+      if (broken) reason = `the edit would leave ${broken} unparsable`;
+    }
+    for (const finding of [candidate.finding, ...also]) {
+      if (reason) skipped.push({ finding, reason });
+      else fixed.push(finding);
+    }
+    if (!reason) taken.push(candidate);
   }
 
-  // A file that would no longer parse keeps its text, and every fix that touched it is dropped.
-  const changes: FileChange[] = [];
-  let kept = taken;
-  for (;;) {
-    const byFile = groupByFile(kept);
-    const broken = [...byFile].find(([file, edits]) => {
-      const loaded = load(file) as TextFile;
-      return breaksYaml(file, loaded.text ?? "", applyEdits(loaded.text ?? "", edits));
-    });
-    if (!broken) {
-      for (const [file, edits] of byFile) {
-        const loaded = load(file) as TextFile;
-        const after = applyEdits(loaded.text ?? "", edits);
-        changes.push({ file, before: loaded.text, after, bom: loaded.bom });
-      }
-      break;
-    }
-    const [file] = broken;
-    kept = kept.filter((c) => {
-      if (!c.edits.some((e) => e.file === file)) return true;
-      skipped.push({ finding: c.finding, reason: `${file} would no longer parse` });
-      return false;
-    });
-  }
-  fixed.push(...kept.map((c) => c.finding));
+  const changes: FileChange[] = [...groupByFile(taken)].map(([file, edits]) => {
+    const loaded = load(file) as TextFile;
+    return { file, before: loaded.text, after: applyEdits(text(file), edits), bom: loaded.bom };
+  });
   changes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { changes, fixed, skipped };
 }
@@ -174,11 +164,16 @@ function refusal(
   return undefined;
 }
 
-/** Two edits touch: their ranges intersect, or both insert at one offset (their order is unknown). */
+/**
+ * Two edits touch: their ranges intersect, or one replaces text the other inserts at. Two
+ * insertions at one offset do not: they go in in the order the fixes were taken (lines appended
+ * to one .tiltignore, keys added before one key).
+ */
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   const [a0, a1] = a.range;
   const [b0, b1] = b.range;
-  return a0 === b0 || (a0 < b1 && b0 < a1);
+  if (a0 === a1 && b0 === b1) return false;
+  return (a0 < b1 && b0 < a1) || (a0 === b0 && (a0 === a1 || b0 === b1));
 }
 
 function groupByFile(candidates: readonly Candidate[]): Map<string, TextEdit[]> {
@@ -189,26 +184,29 @@ function groupByFile(candidates: readonly Candidate[]): Map<string, TextEdit[]> 
   return byFile;
 }
 
-/** The text with non-overlapping edits applied (from the end, so offsets stay valid). */
+/**
+ * The text with non-overlapping edits applied, from the end so that offsets stay valid;
+ * insertions at one offset end up in the order they are given.
+ */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const order = edits.map((edit, index) => ({ edit, index }));
+  order.sort((a, b) => b.edit.range[0] - a.edit.range[0] || b.index - a.index);
   let out = text;
-  for (const edit of [...edits].sort((a, b) => b.range[0] - a.range[0])) {
+  for (const { edit } of order) {
     out = out.slice(0, edit.range[0]) + edit.text + out.slice(edit.range[1]);
   }
   return out;
 }
 
-/** Whether a YAML file that parsed before the edits fails to parse after them. */
+/** Whether the edits add YAML errors to a YAML file (a duplicate key counts as one). */
 function breaksYaml(file: string, before: string, after: string): boolean {
   if (!/\.ya?ml$/i.test(file)) return false;
-  const fails = (text: string) => {
+  const errors = (text: string) => {
     try {
-      return parseAllDocuments(text, { uniqueKeys: false, strict: false }).some(
-        (doc) => doc.errors.length > 0,
-      );
+      return parseAllDocuments(text).reduce((n, doc) => n + doc.errors.length, 0);
     } catch {
-      return true;
+      return Infinity;
     }
   };
-  return !fails(before) && fails(after);
+  return errors(after) > errors(before);
 }

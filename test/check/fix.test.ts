@@ -105,10 +105,14 @@ describe("parity check --fix on each fixture repository", () => {
     expect(again.stderr).toMatch(/^parity check --fix: fixed 0 findings in 0 files$/m);
   });
 
-  it("--dry-run alone is bad usage", () => {
-    const result = parity(["check", "--dry-run"], copy("tilt-raw"));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("--dry-run goes with --fix");
+  it("--dry-run alone, or with a report format, is bad usage", () => {
+    const dir = copy("tilt-raw");
+    const alone = parity(["check", "--dry-run"], dir);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("--dry-run goes with --fix");
+    const json = parity(["check", "--fix", "--dry-run", "--format", "json"], dir);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("--fix --dry-run prints a diff: leave out --format");
   });
 
   it("tells which findings --fix can fix, in text and SARIF", () => {
@@ -161,13 +165,12 @@ describe("planFixes", () => {
     const root = repo({ "a.txt": "abcdef" });
     const plan = planFixes(root, [
       finding("a.txt", edit(0, 3, "X")),
-      finding("a.txt", edit(2, 4, "Y")),
-      finding("a.txt", edit(3, 3, "Z")), // an insertion where the first ends: no overlap
-      finding("a.txt", edit(3, 3, "W")), // a second insertion at one point: order unknown
+      finding("a.txt", edit(2, 4, "Y")), // replaces text X replaces
+      finding("a.txt", edit(3, 3, "Z")), // an insertion where X ends: no overlap
+      finding("a.txt", edit(3, 3, "W")), // a second insertion there: after Z, in order
     ]);
-    expect(plan.changes[0]!.after).toBe("XZdef");
+    expect(plan.changes[0]!.after).toBe("XZWdef");
     expect(plan.skipped.map((s) => s.reason)).toEqual([
-      "it overlaps the fix of test-rule at a.txt:1; run --fix again",
       "it overlaps the fix of test-rule at a.txt:1; run --fix again",
     ]);
   });
@@ -205,16 +208,21 @@ describe("planFixes", () => {
     ]);
   });
 
-  it("drops every fix of a YAML file the fixes would leave unparsable", () => {
+  it("does not take a fix that would make a YAML file unparsable or repeat a key", () => {
     const root = repo({ "k.yaml": "a: 1\nb: 2\n" });
+    const breaking = edit(10, 10, "  - : [\n");
     const plan = planFixes(root, [
       finding("k.yaml", edit(0, 0, "c: 3\n")),
-      finding("k.yaml", edit(10, 10, "  - : [\n")),
+      finding("k.yaml", breaking),
+      finding("k.yaml", breaking, 2), // the same fix, for another finding: not fixed either
+      finding("k.yaml", edit(10, 10, "a: 2\n")),
     ]);
-    expect(plan.changes).toEqual([]);
-    expect(plan.skipped.map((s) => s.reason)).toEqual([
-      "k.yaml would no longer parse",
-      "k.yaml would no longer parse",
+    expect(plan.changes.map((c) => c.after)).toEqual(["c: 3\na: 1\nb: 2\n"]);
+    expect(plan.fixed).toHaveLength(1);
+    expect(plan.skipped.map((s) => [s.finding.line, s.reason])).toEqual([
+      [1, "the edit would leave k.yaml unparsable"],
+      [2, "the edit would leave k.yaml unparsable"],
+      [1, "the edit would leave k.yaml unparsable"],
     ]);
   });
 });

@@ -36,7 +36,10 @@ export const pgIsreadyWithoutHostRule: Rule = {
       "waiting for the database) there is no server on the local socket, so the wait never " +
       "ends. The rule reads exec probes, container command/args (`sh -c` strings too) in " +
       "Kubernetes workloads, and healthcheck/command/entrypoint of compose services; a " +
-      "container or service that sets PGHOST is not reported. Helm templates are not read.",
+      "container or service that sets PGHOST is not reported, nor the server's own liveness " +
+      "and startup probes (the socket answers while the process is alive, and over TCP they " +
+      "could kill it during its first-start init), nor quoted text (`echo 'pg_isready failed'`) " +
+      "and other programs (`pg_isready.sh`). Helm templates are not read.",
     advice: OWN_ADVICE,
   },
   fileTypes: ["manifest", "compose"],
@@ -53,10 +56,13 @@ function* manifests(file: SourceFile): Generator<Command> {
     for (const container of workload.containers) {
       if (env(container, "PGHOST")) continue;
       const what = `${container.init ? "init container" : "container"} \`${container.name ?? "?"}\``;
-      for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) {
+      const own = container.kind === "postgres" && !container.init;
+      // The server's own liveness and startup probes may ask the socket: the process is alive
+      // during its first-start init, when TCP is not up yet (over TCP they could kill it then).
+      const probes = own ? ["readinessProbe"] : ["readinessProbe", "livenessProbe", "startupProbe"];
+      for (const probe of probes) {
         const command = getIn(container.node, [probe, "exec", "command"]);
         if (!command) continue;
-        const own = container.kind === "postgres" && !container.init;
         yield { nodes: words(command), list: command, where: `the ${probe} of ${what}`, own };
       }
       const run = [...words(get(container.node, "command")), ...words(get(container.node, "args"))];
@@ -85,18 +91,46 @@ function words(node: Node | undefined): Node[] {
 }
 
 const PROGRAM = /^(?:\S*\/)?pg_isready$/;
+/** The program's name in a shell string: not part of another name (`pg_isready.sh`). */
+const WORD = /(?<![\w.-])pg_isready(?![\w.-])/g;
+
+/** Whether list item `i` is a script: after `sh -c` (`-ec`, …) or compose's `CMD-SHELL`. */
+function isScript(values: readonly (string | undefined)[], i: number): boolean {
+  return (
+    i > 0 && (/^-[a-z]*c$/.test(values[i - 1] ?? "") || (i === 1 && values[0] === "CMD-SHELL"))
+  );
+}
+
+/**
+ * Whether a shell string's offset lies inside a quoted string that is data (`echo 'pg_isready
+ * failed'`), not a script (`sh -c 'until pg_isready; …'`).
+ */
+function quoted(text: string, at: number): boolean {
+  let open = -1;
+  for (let k = 0; k < at; k++) {
+    const c = text[k]!;
+    if (open !== -1) {
+      if (c === text[open]) open = -1;
+      else if (c === "\\" && text[open] === '"') k++;
+    } else if (c === "'" || c === '"') open = k;
+    else if (c === "\\") k++;
+  }
+  return open !== -1 && !/(?:^|\s)-[a-z]*c\s+$/.test(text.slice(0, open));
+}
 
 function* findings(file: SourceFile, command: Command): Generator<RuleFinding> {
   const values = command.nodes.map((n) => stringOf(n));
   for (const [i, value] of values.entries()) {
     if (value === undefined) continue;
-    // `["pg_isready", "-U", "app"]`: the next words are its arguments.
-    const uses = PROGRAM.test(value)
-      ? [{ nth: 0, args: values.slice(i + 1).map((v) => v ?? "") }]
-      : [...value.matchAll(/\bpg_isready\b/g)].map((m, nth) => ({
-          nth,
-          args: shellArgs(value, m),
-        }));
+    // `["pg_isready", "-U", "app"]`: the next words are its arguments. After `sh -c` (or
+    // compose's CMD-SHELL) a word is a script, whose arguments are in it.
+    const uses =
+      PROGRAM.test(value) && !isScript(values, i)
+        ? [{ nth: 0, args: values.slice(i + 1).map((v) => v ?? "") }]
+        : [...value.matchAll(WORD)].flatMap((m, nth) =>
+            // `echo 'pg_isready failed'` runs no pg_isready.
+            quoted(value, m.index) ? [] : [{ nth, args: shellArgs(value, m) }],
+          );
     for (const { nth, args } of uses) {
       if (hasHost(args) || (!PROGRAM.test(value) && /\bPGHOST=/.test(value))) continue;
       const start = nthIndex(file.text, command.nodes[i]!, nth);
@@ -121,8 +155,9 @@ function* findings(file: SourceFile, command: Command): Generator<RuleFinding> {
  */
 function ownHost(file: SourceFile, command: Command, i: number, start: number): Fix | undefined {
   const word = command.nodes[i]!;
+  const values = isSeq(command.list) ? command.nodes.map((n) => stringOf(n)) : [];
   const edit =
-    isSeq(command.list) && PROGRAM.test(stringOf(word) ?? "")
+    isSeq(command.list) && PROGRAM.test(stringOf(word) ?? "") && !isScript(values, i)
       ? addItemsAfter(file.text, command.list, word, ["-h", "127.0.0.1"])
       : file.text.startsWith("pg_isready", start)
         ? {
@@ -168,7 +203,6 @@ function hasHost(args: readonly string[]): boolean {
 /** Offset of the nth `pg_isready` in a node's source (the word has no escapes to shift it). */
 function nthIndex(text: string, node: Node, nth: number): number {
   const [from, to] = node.range ?? [0, 0];
-  let at = text.indexOf("pg_isready", from);
-  for (let k = 0; k < nth && at !== -1; k++) at = text.indexOf("pg_isready", at + 1);
-  return at === -1 || at >= to ? from : at;
+  const match = [...text.slice(from, to).matchAll(WORD)][nth];
+  return match ? from + match.index : from;
 }

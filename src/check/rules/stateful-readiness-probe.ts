@@ -51,7 +51,8 @@ export const statefulReadinessProbeRule: Rule = {
         if (container.init || !probe || !container.image || bitnamiImage(container.image.ref)) {
           continue;
         }
-        if (get(container.node, "readinessProbe")) continue;
+        // A merge key (`<<: *base`) may bring a probe this text does not show.
+        if (get(container.node, "readinessProbe") || get(container.node, "<<")) continue;
         const { display, start, end } = container.image;
         const fix = addProbe(file.text, container.kind!, container.node);
         yield {

@@ -1,5 +1,6 @@
 import { isSeq } from "yaml";
 import { posix } from "node:path";
+import { lineBreak } from "../edit.js";
 import type { SourceFile } from "../source.js";
 import {
   chartLabel,
@@ -76,14 +77,15 @@ function finding(
   const tiltignore = inDirectory(directoryOf(file.path), ".tiltignore");
   // The lines appended to the .tiltignore (created when there is none).
   const text = read?.(tiltignore) ?? "";
-  const lead = text && !text.endsWith("\n") ? "\n" : "";
+  const newline = lineBreak(text);
+  const lead = text && !text.endsWith("\n") ? newline : "";
   const fix = {
     description: `add ${missing.join(" and ")} to ${tiltignore}`,
     edits: [
       {
         file: tiltignore,
         range: [text.length, text.length] as const,
-        text: lead + missing.map((m) => m + "\n").join(""),
+        text: lead + missing.map((m) => m + newline).join(""),
       },
     ],
   };

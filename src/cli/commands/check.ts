@@ -35,6 +35,9 @@ export function checkCommand(options: CheckOptions, output: Output): number {
     }
   }
   if (options.dryRun && !options.fix) throw new UsageError("--dry-run goes with --fix");
+  if (options.dryRun && options.format !== "text") {
+    throw new UsageError("--fix --dry-run prints a diff: leave out --format");
+  }
   let result = runCheck(options.path, { rules: options.rule });
   if (options.fix) {
     const plan = planFixes(result.root, result.findings);

@@ -21,6 +21,25 @@ const NEVER = /asks the unix socket of its own container, where no server runs/;
 
 testRule(pgIsreadyWithoutHostRule, {
   valid: [
+    {
+      name: "the server's own liveness and startup probes may ask the socket (alive during init)",
+      path: "k8s/db.yaml",
+      code: code(`
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgis/postgis:17-3.5
+                  livenessProbe:
+                    exec:
+                      command: ["sh", "-c", "pg_isready -U \\"$POSTGRES_USER\\""]
+                  startupProbe:
+                    exec:
+                      command: [pg_isready, -q]
+      `),
+    },
     { name: "-h in a list", path: "k8s/db.yaml", code: probe('["pg_isready", "-h", "127.0.0.1"]') },
     { name: "-hHOST", path: "k8s/db.yaml", code: probe('["pg_isready", "-h127.0.0.1"]') },
     { name: "--host=", path: "k8s/db.yaml", code: probe('["pg_isready", "--host=localhost"]') },
@@ -136,7 +155,9 @@ testRule(pgIsreadyWithoutHostRule, {
                         - /usr/bin/pg_isready   # the client
                         - -U
                         - app
-                  livenessProbe:
+                - name: db2
+                  image: postgres:17.7
+                  readinessProbe:
                     exec:
                       command:
                         - sh
@@ -147,7 +168,7 @@ testRule(pgIsreadyWithoutHostRule, {
       `),
       errors: [
         { line: 11, column: 28, severity: "warning", message: TOO_EARLY },
-        { line: 20, column: 19, severity: "warning", message: TOO_EARLY },
+        { line: 22, column: 19, severity: "warning", message: TOO_EARLY },
       ],
       output: code(`
         kind: StatefulSet
@@ -165,7 +186,9 @@ testRule(pgIsreadyWithoutHostRule, {
                         - 127.0.0.1
                         - -U
                         - app
-                  livenessProbe:
+                - name: db2
+                  image: postgres:17.7
+                  readinessProbe:
                     exec:
                       command:
                         - sh
@@ -176,7 +199,7 @@ testRule(pgIsreadyWithoutHostRule, {
       `),
     },
     {
-      name: "liveness and startup probes, sh -c, -d without a host",
+      name: "sh -c strings and compose's CMD-SHELL: the script's own arguments count",
       path: "k8s/db.yaml",
       code: code(`
         kind: Deployment
@@ -186,15 +209,15 @@ testRule(pgIsreadyWithoutHostRule, {
               containers:
                 - name: db
                   image: postgis/postgis:17-3.5
-                  livenessProbe:
+                  readinessProbe:
                     exec:
                       command: ["sh", "-c", "pg_isready -U \\"$POSTGRES_USER\\" -d \\"$POSTGRES_DB\\""]
-                  startupProbe:
+                - name: db2
+                  image: postgres:17.7
+                  readinessProbe:
                     exec:
-                      command:
-                        - /bin/sh
-                        - -c
-                        - pg_isready -q && echo ok
+                      # The words after the script are $0 and $1, not pg_isready's.
+                      command: [sh, -c, pg_isready, -h, db]
       `),
       errors: [
         {
@@ -202,10 +225,57 @@ testRule(pgIsreadyWithoutHostRule, {
           column: 38,
           severity: "warning",
           text: "pg_isready",
-          message: "in the livenessProbe of container `db`",
+          message: "in the readinessProbe of container `db`",
         },
-        { line: 16, column: 19, severity: "warning", message: "the startupProbe" },
+        { line: 16, column: 33, severity: "warning", text: "pg_isready", message: TOO_EARLY },
       ],
+      output: code(`
+        kind: Deployment
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgis/postgis:17-3.5
+                  readinessProbe:
+                    exec:
+                      command: ["sh", "-c", "pg_isready -h 127.0.0.1 -U \\"$POSTGRES_USER\\" -d \\"$POSTGRES_DB\\""]
+                - name: db2
+                  image: postgres:17.7
+                  readinessProbe:
+                    exec:
+                      # The words after the script are $0 and $1, not pg_isready's.
+                      command: [sh, -c, pg_isready -h 127.0.0.1, -h, db]
+      `),
+    },
+    {
+      name: "quoted text is data, a script name is another program; a fix edits only the call",
+      path: "compose.yaml",
+      code: code(`
+        services:
+          db:
+            image: postgres:18.1
+            healthcheck:
+              test: ["CMD-SHELL", "pg_isready -U app || (echo 'pg_isready failed' >&2; exit 1)"]
+          db2:
+            image: postgres:18.1
+            healthcheck:
+              test: ["CMD-SHELL", "/scripts/pg_isready.sh -U postgres"]
+      `),
+      errors: [
+        { line: 5, column: 28, severity: "warning", text: "pg_isready", message: TOO_EARLY },
+      ],
+      output: code(`
+        services:
+          db:
+            image: postgres:18.1
+            healthcheck:
+              test: ["CMD-SHELL", "pg_isready -h 127.0.0.1 -U app || (echo 'pg_isready failed' >&2; exit 1)"]
+          db2:
+            image: postgres:18.1
+            healthcheck:
+              test: ["CMD-SHELL", "/scripts/pg_isready.sh -U postgres"]
+      `),
     },
     {
       name: "an init container's wait loop never ends",

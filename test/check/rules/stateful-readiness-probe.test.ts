@@ -21,6 +21,21 @@ const NOT_READY = /without a readinessProbe: it counts as ready before/;
 testRule(statefulReadinessProbeRule, {
   valid: [
     {
+      name: "a merge key may bring the probe",
+      path: "k8s/db.yaml",
+      code: code(`
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - &pg {name: primary, image: "postgres:16.11", readinessProbe: {tcpSocket: {port: 5432}}}
+                - <<: *pg
+                  name: replica
+      `),
+    },
+    {
       name: "postgres with a readinessProbe",
       path: "k8s/db.yaml",
       code: workload(
@@ -105,6 +120,70 @@ testRule(statefulReadinessProbeRule, {
             periodSeconds: 5
             failureThreshold: 6
         `).replace(/^(?=.)/gm, "          "),
+    },
+    {
+      name: "fixed in its own container, above comments after its last list and an empty key",
+      path: "k8s/db.yaml",
+      code: code(`
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgres:16.11
+                  ports:
+                    - containerPort: 5432
+                    # - containerPort: 9187
+                - name: cache
+                  image: redis:8.4.0
+                  args:   # none yet
+                - name: sidecar
+                  image: busybox:1.37
+              volumes: []
+      `),
+      errors: [
+        { line: 9, column: 18, severity: "warning" },
+        { line: 14, column: 18, severity: "warning" },
+      ],
+      output: code(`
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: db
+                  image: postgres:16.11
+                  ports:
+                    - containerPort: 5432
+                  readinessProbe:
+                    exec:
+                      command:
+                        - sh
+                        - -c
+                        - pg_isready -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER"
+                    periodSeconds: 5
+                    failureThreshold: 6
+                    # - containerPort: 9187
+                - name: cache
+                  image: redis:8.4.0
+                  args:   # none yet
+                  readinessProbe:
+                    exec:
+                      command:
+                        - sh
+                        - -c
+                        - test "$(redis-cli ping)" = PONG
+                    periodSeconds: 5
+                    failureThreshold: 6
+                - name: sidecar
+                  image: busybox:1.37
+              volumes: []
+      `),
     },
     {
       name: "not fixed: a redis that may need a password answers NOAUTH to ping",

@@ -99,6 +99,23 @@ testFilesRule(tiltHelmChartDepsIgnoreRule, {
       ],
     },
     {
+      name: "two charts: both fixes append to one .tiltignore in one run, with its CRLF line breaks",
+      files: {
+        Tiltfile: "k8s_yaml(helm('charts/shop'))\nk8s_yaml(helm('charts/cart'))\n",
+        ".tiltignore": "*.tmp\r\n",
+        "charts/shop/Chart.yaml": WITH_DEPS,
+        "charts/cart/Chart.yaml": WITH_DEPS.replace("name: shop", "name: cart"),
+      },
+      errors: [
+        { file: "Tiltfile", line: 1, column: 16, severity: "error", text: "charts/shop" },
+        { file: "Tiltfile", line: 2, column: 16, severity: "error", text: "charts/cart" },
+      ],
+      output: {
+        ".tiltignore":
+          "*.tmp\r\ncharts/shop/charts/\r\ncharts/shop/tmpcharts/\r\ncharts/cart/charts/\r\ncharts/cart/tmpcharts/\r\n",
+      },
+    },
+    {
       name: "a negation re-includes the folder",
       files: {
         Tiltfile: TILTFILE,
