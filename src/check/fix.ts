@@ -8,7 +8,7 @@ import { lstatSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments } from "yaml";
-import type { Finding, Fix, TextEdit } from "./types.js";
+import type { Finding, TextEdit } from "./types.js";
 
 /** One file as the fixes leave it. */
 export interface FileChange {
@@ -31,8 +31,7 @@ export interface FixPlan {
 
 interface Candidate {
   finding: Finding;
-  fix: Fix;
-  /** Edits with their file resolved. */
+  /** Its fix's edits, with their file resolved. */
   edits: (TextEdit & { file: string })[];
 }
 
@@ -47,7 +46,7 @@ export function planFixes(root: string, findings: readonly Finding[]): FixPlan {
     const key = JSON.stringify(edits);
     const known = byKey.get(key);
     if (known) known.also.push(finding);
-    else byKey.set(key, { candidate: { finding, fix: finding.fix, edits }, also: [] });
+    else byKey.set(key, { candidate: { finding, edits }, also: [] });
   }
 
   const texts = new Map<string, Loaded>();
