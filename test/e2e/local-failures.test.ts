@@ -12,7 +12,7 @@ import {
 } from "../helpers/stack.js";
 
 describe("a failing job", { timeout: 120_000 }, () => {
-  const ports = { postgres: 32432, redis: 32379, rabbitmq: 32672, app: 32080 };
+  const ports = { postgres: 21532, redis: 21479, rabbitmq: 10772, app: 21180 };
   const dir = prepareStack(ports, {
     withoutRabbitmq: true,
     migrate: `node -e "console.log('applying 0001'); console.error('migration 0002 failed: relation orders does not exist'); process.exit(3)"`,
@@ -42,7 +42,7 @@ describe("a failing job", { timeout: 120_000 }, () => {
 
 describe("before anything starts", { timeout: 60_000 }, () => {
   it("refuses a busy port, naming it and the process holding it", async () => {
-    const ports = { postgres: 33432, redis: 33379, rabbitmq: 33672, app: 33080 };
+    const ports = { postgres: 21632, redis: 21579, rabbitmq: 10872, app: 21280 };
     const dir = prepareStack(ports, { withoutRabbitmq: true });
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(ports.redis, "127.0.0.1", resolve));
@@ -60,7 +60,7 @@ describe("before anything starts", { timeout: 60_000 }, () => {
   });
 
   it("says which Debian package provides a missing server", () => {
-    const ports = { postgres: 34432, redis: 34379, rabbitmq: 34672, app: 34080 };
+    const ports = { postgres: 21732, redis: 21679, rabbitmq: 10972, app: 21380 };
     const dir = prepareStack(ports, { withoutRabbitmq: true });
     const up = parity(["up", "--detach"], dir, { PATH: "/nonexistent" });
     expect(up.code).toBe(1);
@@ -77,7 +77,7 @@ describe("before anything starts", { timeout: 60_000 }, () => {
   });
 
   it("refuses a second concurrent up of the same stack, and recovers a stale lock", async () => {
-    const ports = { postgres: 35432, redis: 35379, rabbitmq: 35672, app: 35080 };
+    const ports = { postgres: 21832, redis: 21779, rabbitmq: 11072, app: 21480 };
     const dir = prepareStack(ports, { withoutRabbitmq: true });
     const first = parityInBackground(["up", "redis"], dir);
     try {
@@ -109,7 +109,7 @@ describe("before anything starts", { timeout: 60_000 }, () => {
 
 describe("no orphans", { timeout: 120_000 }, () => {
   it("SIGINT during start-up stops every process it started", async () => {
-    const ports = { postgres: 36432, redis: 36379, rabbitmq: 36672, app: 36080 };
+    const ports = { postgres: 21932, redis: 21879, rabbitmq: 11172, app: 21580 };
     const dir = prepareStack(ports);
     const up = parityInBackground(["up"], dir);
     // Interrupt while RabbitMQ is still starting (it takes seconds) and postgres may be ready.
@@ -129,7 +129,7 @@ describe("no orphans", { timeout: 120_000 }, () => {
   });
 
   it("after SIGKILL of parity, down stops everything it had started", async () => {
-    const ports = { postgres: 37432, redis: 37379, rabbitmq: 37672, app: 37080 };
+    const ports = { postgres: 22032, redis: 21979, rabbitmq: 11272, app: 21680 };
     const dir = prepareStack(ports);
     const up = parityInBackground(["up"], dir);
     await waitFor(
@@ -152,7 +152,7 @@ describe("no orphans", { timeout: 120_000 }, () => {
   });
 
   it("Ctrl-C on a running foreground up stops the whole stack", async () => {
-    const ports = { postgres: 38432, redis: 38379, rabbitmq: 38672, app: 38080 };
+    const ports = { postgres: 22132, redis: 22079, rabbitmq: 11372, app: 21780 };
     const dir = prepareStack(ports);
     const up = parityInBackground(["up"], dir);
     await waitFor(
@@ -183,7 +183,7 @@ describe("no orphans", { timeout: 120_000 }, () => {
     expect(Date.now() - stopAt).toBeLessThan(10_000 + 2_000);
     for (const [name, p] of Object.entries(running))
       expect(alive(p), `${name} (pid ${p.pid})`).toBe(false);
-    expect(up.output()).toMatch(/shop\s+\| listening on 38080/);
+    expect(up.output()).toMatch(/shop\s+\| listening on 21780/);
     parity(["down", "--volumes"], dir);
   });
 });

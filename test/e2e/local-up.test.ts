@@ -9,7 +9,7 @@ import { alive, getJson, prepareStack, recordedProcesses, waitFor } from "../hel
  * seed jobs, and an app that reads and writes all three.
  */
 describe("parity up on the local target, end to end", { timeout: 180_000 }, () => {
-  const ports = { postgres: 31432, redis: 31379, rabbitmq: 31672, app: 31080 };
+  const ports = { postgres: 21432, redis: 21379, rabbitmq: 10672, app: 21080 };
   const dir = prepareStack(ports);
   const app = `http://127.0.0.1:${ports.app}`;
   const secrets = () =>

@@ -26,7 +26,7 @@ import {
  * example whose ports are moved to a block no other test uses.
  */
 describe("myapp on parity's local target", { timeout: 60_000 }, () => {
-  const ports = { postgres: 46432, redis: 46379, rabbitmq: 44672, app: 46080 };
+  const ports = { postgres: 22432, redis: 22379, rabbitmq: 11572, app: 22080 };
   const api = `http://127.0.0.1:${ports.app}`;
   const migrations = readdirSync(join(EXAMPLE, "migrations"))
     .filter((f) => f.endsWith(".sql"))
