@@ -124,17 +124,17 @@ function* findings(file: SourceFile, command: Command): Generator<RuleFinding> {
     if (value === undefined) continue;
     // `["pg_isready", "-U", "app"]`: the next words are its arguments. After `sh -c` (or
     // compose's CMD-SHELL) a word is a script, whose arguments are in it.
-    const uses =
-      PROGRAM.test(value) && !isScript(values, i)
-        ? [{ nth: 0, args: values.slice(i + 1).map((v) => v ?? "") }]
-        : [...value.matchAll(WORD)].flatMap((m, nth) =>
-            // `echo 'pg_isready failed'` runs no pg_isready.
-            quoted(value, m.index) ? [] : [{ nth, args: shellArgs(value, m) }],
-          );
+    const argv = PROGRAM.test(value) && !isScript(values, i);
+    const uses = argv
+      ? [{ nth: 0, args: values.slice(i + 1).map((v) => v ?? "") }]
+      : [...value.matchAll(WORD)].flatMap((m, nth) =>
+          // `echo 'pg_isready failed'` runs no pg_isready.
+          quoted(value, m.index) ? [] : [{ nth, args: shellArgs(value, m) }],
+        );
     for (const { nth, args } of uses) {
       if (hasHost(args) || (!PROGRAM.test(value) && /\bPGHOST=/.test(value))) continue;
       const start = nthIndex(file.text, command.nodes[i]!, nth);
-      const fix = command.own ? ownHost(file, command, i, start) : undefined;
+      const fix = command.own ? ownHost(file, command, i, argv, start) : undefined;
       yield {
         ...(fix ? { fix } : {}),
         start,
@@ -149,16 +149,20 @@ function* findings(file: SourceFile, command: Command): Generator<RuleFinding> {
 }
 
 /**
- * `-h 127.0.0.1` right after the server's own pg_isready: two list items after the word, or
- * the words inserted after it in a shell string. (A client's host is the server's Service, which
- * only its author knows.)
+ * `-h 127.0.0.1` right after the server's own pg_isready: two list items after the word when it
+ * is the program of an argv list (`argv`), else words inserted after it in its string. (A
+ * client's host is the server's Service, which only its author knows.)
  */
-function ownHost(file: SourceFile, command: Command, i: number, start: number): Fix | undefined {
-  const word = command.nodes[i]!;
-  const values = isSeq(command.list) ? command.nodes.map((n) => stringOf(n)) : [];
+function ownHost(
+  file: SourceFile,
+  command: Command,
+  i: number,
+  argv: boolean,
+  start: number,
+): Fix | undefined {
   const edit =
-    isSeq(command.list) && PROGRAM.test(stringOf(word) ?? "") && !isScript(values, i)
-      ? addItemsAfter(file.text, command.list, word, ["-h", "127.0.0.1"])
+    argv && isSeq(command.list)
+      ? addItemsAfter(file.text, command.list, command.nodes[i]!, ["-h", "127.0.0.1"])
       : file.text.startsWith("pg_isready", start)
         ? {
             range: [start + "pg_isready".length, start + "pg_isready".length] as const,
