@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import { classify } from "../../src/check/classify.js";
 import { checkSource } from "../../src/check/scan.js";
 import { SourceFile } from "../../src/check/source.js";
-import { applyEdits } from "../../src/check/fix.js";
-import type { Finding, Rule, ScanContext, TextEdit } from "../../src/check/types.js";
-import { code, type ExpectedFinding } from "./helpers.js";
+import type { Finding, Rule, ScanContext } from "../../src/check/types.js";
+import { code, fixFiles, type ExpectedFinding } from "./helpers.js";
 
 /**
  * Checks in-memory files as one run would: every file sees the others through the scan
@@ -85,22 +84,4 @@ export function testFilesRule(
       }
     });
   });
-}
-
-/** The files the findings' fixes change, with the fixes applied (each fix once). */
-function fixFiles(
-  files: Record<string, string>,
-  found: readonly Finding[],
-): Record<string, string> {
-  const byFile = new Map<string, Map<string, TextEdit>>();
-  for (const f of found) {
-    for (const edit of f.fix?.edits ?? []) {
-      const file = edit.file ?? f.file;
-      if (!byFile.has(file)) byFile.set(file, new Map());
-      byFile.get(file)!.set(JSON.stringify(edit), edit);
-    }
-  }
-  return Object.fromEntries(
-    [...byFile].map(([file, edits]) => [file, applyEdits(files[file] ?? "", [...edits.values()])]),
-  );
 }

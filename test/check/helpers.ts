@@ -109,12 +109,30 @@ export function testRule(rule: Rule, cases: { valid: ValidCase[]; invalid: Inval
 
 /** A file's text with its findings' fixes applied, as `--fix` applies them (each fix once). */
 export function fixText(path: string, text: string, findings: readonly Finding[]): string {
-  const edits = new Map<string, TextEdit>();
-  for (const edit of findings.flatMap((f) => f.fix?.edits ?? [])) {
-    expect(edit.file ?? path, "a fix of another file").toBe(path);
-    edits.set(JSON.stringify(edit), edit);
+  const changed = fixFiles({ [path]: text }, findings);
+  expect(
+    Object.keys(changed).filter((file) => file !== path),
+    "fixes of other files",
+  ).toEqual([]);
+  return changed[path] ?? text;
+}
+
+/** The files the findings' fixes change, with the fixes applied (each fix once). */
+export function fixFiles(
+  files: Record<string, string>,
+  found: readonly Finding[],
+): Record<string, string> {
+  const byFile = new Map<string, Map<string, TextEdit>>();
+  for (const f of found) {
+    for (const edit of f.fix?.edits ?? []) {
+      const file = edit.file ?? f.file;
+      if (!byFile.has(file)) byFile.set(file, new Map());
+      byFile.get(file)!.set(JSON.stringify(edit), edit);
+    }
   }
-  return applyEdits(text, [...edits.values()]);
+  return Object.fromEntries(
+    [...byFile].map(([file, edits]) => [file, applyEdits(files[file] ?? "", [...edits.values()])]),
+  );
 }
 
 /** A temporary repository with these files (string contents or raw bytes). */
