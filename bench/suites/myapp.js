@@ -36,13 +36,16 @@ const PORTS = { postgres: 47432, redis: 47379, rabbitmq: 43672, app: 47080 };
 const CONNECTIONS = 10;
 const SECONDS = 10;
 const WARMUP_SECONDS = 2;
-/** Bare and cached runs alternate (bare first, then cached first, …), so that both see the same machine. */
+/**
+ * Rounds of the bare route, the cached reads and the two floors, in alternating order (bare
+ * first, then last, …), so that all see the same machine.
+ */
 const ROUNDS = 6;
 /**
- * Seconds of each bare and cached round: short rounds close together, so that a pair sees the
- * same machine (on a shared VM its speed drifts by 2× within a minute), compared pair by pair.
+ * Seconds of each target's run in a round: short runs close together, so that a round sees the
+ * same machine (on a shared VM its speed drifts by 2× within a minute), compared round by round.
  */
-const PAIR_SECONDS = 5;
+const ROUND_SECONDS = 5;
 const TARGET_RATIO = 0.5;
 const ORDER = {
   customer: "bench@example.com",
@@ -71,6 +74,7 @@ export async function run() {
   const bins = resolveServerBinaries();
   const layout = cpuLayout();
   let bare;
+  let floor;
   const parity = (args, timeoutMs) =>
     runCommand(process.execPath, [bin, ...args], { cwd: project, env: benchEnv(), timeoutMs });
   // What `parity up` starts (servers, jobs, the app and its worker) inherits its CPUs.
@@ -84,6 +88,7 @@ export async function run() {
       : parity(args, timeoutMs);
   const emergency = () => {
     bare?.child.kill("SIGKILL");
+    floor?.child.kill("SIGKILL");
     spawnSync(process.execPath, [bin, "down", "--volumes"], {
       cwd: project,
       env: benchEnv(),
@@ -123,7 +128,10 @@ export async function run() {
         ? `machine quiet (${pct(settled.busy)} CPU busy) after ${(settled.ms / 1000).toFixed(1)} s`
         : `machine still ${pct(settled.busy)} busy after ${(settled.ms / 1000).toFixed(1)} s; measuring anyway`,
     );
-    bare = await startBare(fastifyPath, layout);
+    bare = await startServer("bare fastify", ["myapp-bare.js", fastifyPath], layout);
+    floor = await startServer("the floors", ["myapp-floor.js", fastifyPath], layout, {
+      REDIS_URL: env.REDIS_URL,
+    });
     if (layout) pinSelf(layout.load);
     const pids = recordedPids(project);
     const cpuSets = {
@@ -131,6 +139,7 @@ export async function run() {
       app: allowedCpus(pids.myapp),
       redis: allowedCpus(pids.redis),
       bare: allowedCpus(bare.child.pid),
+      floors: allowedCpus(floor.child.pid),
     };
     progress(
       `CPUs allowed: ${Object.entries(cpuSets)
@@ -139,6 +148,7 @@ export async function run() {
     );
     const api = `http://127.0.0.1:${PORTS.app}`;
     const bareUrl = `http://127.0.0.1:${bare.port}`;
+    const floorUrl = `http://127.0.0.1:${floor.port}`;
 
     // One order, confirmed by the worker, then read once so that it is cached.
     const id = await createOrder(api);
@@ -161,16 +171,26 @@ export async function run() {
         requests: [{ method: "GET", path: "/", onResponse: (status) => seen.add(status) }],
       };
     };
+    const floorRequests = (route) => () => {
+      const seen = counter();
+      const onResponse = (status) => seen.add(status);
+      return { seen, requests: [{ method: "GET", path: `/${route}/${id}`, onResponse }] };
+    };
     const cachedRequests = () => {
       const seen = counter();
       const onResponse = (status, _body, _context, headers) => seen.add(status, headers["x-cache"]);
       return { seen, requests: [{ method: "GET", path: `/orders/${id}`, onResponse }] };
     };
     // CPU time of the server, of Redis and of autocannon (this process) per answered request.
-    const runPair = async (url, make, label, serverPid) => {
+    const runRound = async (url, make, label, serverPid) => {
       const { seen, requests } = make();
       const before = cpuTimes(serverPid, pids.redis);
-      const result = await load({ url, connections: CONNECTIONS, seconds: PAIR_SECONDS, requests });
+      const result = await load({
+        url,
+        connections: CONNECTIONS,
+        seconds: ROUND_SECONDS,
+        requests,
+      });
       const cpu = perRequest(before, cpuTimes(serverPid, pids.redis), result.total);
       progress(
         `${label}: ${Math.round(result.rps)} req/s ${seen.text()}; CPU µs/request: ${cpuText(cpu)}`,
@@ -178,38 +198,36 @@ export async function run() {
       return { ...result, seen: seen.counts, cpu };
     };
 
-    // Warm-up of both (JIT, connection pools), then alternating measured runs.
-    await load({
-      url: bareUrl,
-      connections: CONNECTIONS,
-      seconds: WARMUP_SECONDS,
-      requests: bareRequests().requests,
-    });
-    await load({
-      url: api,
-      connections: CONNECTIONS,
-      seconds: WARMUP_SECONDS,
-      requests: cachedRequests().requests,
-    });
-    const bareRuns = [];
-    const cachedRuns = [];
+    // Warm-up of each target (JIT, connection pools), then rounds of all four, in alternating
+    // order: the bare route, the app's cached reads, and the two floors of a Redis read.
+    const targets = [
+      { name: "bare", url: bareUrl, make: bareRequests, pid: bare.child.pid },
+      { name: "cached", url: api, make: cachedRequests, pid: pids.myapp },
+      { name: "floor GET", url: floorUrl, make: floorRequests("get"), pid: floor.child.pid },
+      { name: "floor MGET", url: floorUrl, make: floorRequests("mget"), pid: floor.child.pid },
+    ];
+    for (const target of targets)
+      await load({
+        url: target.url,
+        connections: CONNECTIONS,
+        seconds: WARMUP_SECONDS,
+        requests: target.make().requests,
+      });
+    const runs = Object.fromEntries(targets.map((target) => [target.name, []]));
     const loadBefore = loadavg()[0];
     for (let i = 0; i < ROUNDS; i++) {
-      const runBare = async () =>
-        bareRuns.push(await runPair(bareUrl, bareRequests, `bare round ${i + 1}`, bare.child.pid));
-      const runCached = async () =>
-        cachedRuns.push(await runPair(api, cachedRequests, `cached round ${i + 1}`, pids.myapp));
-      if (i % 2 === 0) {
-        await runBare();
-        await runCached();
-      } else {
-        await runCached();
-        await runBare();
-      }
+      const order = i % 2 === 0 ? targets : [...targets].reverse();
+      for (const { name, url, make, pid } of order)
+        runs[name].push(await runRound(url, make, `${name} round ${i + 1}`, pid));
     }
+    const { bare: bareRuns, cached: cachedRuns } = runs;
     const loadAfter = loadavg()[0];
     const cachedMisses = cachedRuns.reduce((n, r) => n + r.ok - (r.seen["200 hit"] ?? 0), 0);
     if (cachedMisses) problems.push(`${cachedMisses} cached-run answers were not \`200 hit\``);
+    for (const name of ["floor GET", "floor MGET"]) {
+      const not200 = runs[name].reduce((n, r) => n + r.total - (r.seen["200"] ?? 0), 0);
+      if (not200) problems.push(`${not200} ${name} answers were not \`200\``);
+    }
 
     // Order creation: valid bodies, each answer's Location collected for the uncached reads.
     const created = [];
@@ -297,6 +315,8 @@ export async function run() {
     return section({
       bare: { ...merge(bareRuns), cpu: medianCpu(bareRuns) },
       cached: { ...merge(cachedRuns), cpu: medianCpu(cachedRuns) },
+      floorGet: { ...merge(runs["floor GET"]), cpu: medianCpu(runs["floor GET"]) },
+      floorMget: { ...merge(runs["floor MGET"]), cpu: medianCpu(runs["floor MGET"]) },
       layout,
       cpuSets,
       settled,
@@ -319,7 +339,7 @@ export async function run() {
         process.stderr.write(`bench myapp: ${error.message}\n`);
       }
     }
-    await cleanUp({ parity, project, bins, bare });
+    await cleanUp({ parity, project, bins, servers: [bare, floor] });
     rmSync(base, { recursive: true, force: true });
   }
 }
@@ -391,21 +411,23 @@ async function appEnv(parity) {
 }
 
 /**
- * The bare Fastify server in a child process, on the servers' CPUs when there is a layout (taskset
- * execs node: the child's pid is the server's); resolves once it has said which port it took.
+ * A baseline server (a script of this directory and its arguments) in a child process, on the
+ * servers' CPUs when there is a layout (taskset execs node: the child's pid is the server's);
+ * resolves once it has said which port it took.
  */
-function startBare(fastifyPath, layout) {
-  const script = [process.execPath, join(import.meta.dirname, "myapp-bare.js"), fastifyPath];
-  const command = layout ? ["taskset", "-c", layout.servers, ...script] : script;
-  const child = spawn(command[0], command.slice(1), {
+function startServer(label, [script, ...args], layout, env = {}) {
+  const command = [process.execPath, join(import.meta.dirname, script), ...args];
+  const argv = layout ? ["taskset", "-c", layout.servers, ...command] : command;
+  const child = spawn(argv[0], argv.slice(1), {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`bare fastify did not start within 10 s: ${err}`));
+      reject(new Error(`${label} did not start within 10 s: ${err}`));
     }, 10_000);
     child.stderr.on("data", (chunk) => (err += chunk));
     child.stdout.on("data", (chunk) => {
@@ -418,7 +440,7 @@ function startBare(fastifyPath, layout) {
     });
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`bare fastify exited ${code ?? signal}: ${err}`));
+      reject(new Error(`${label} exited ${code ?? signal}: ${err}`));
     });
   });
 }
@@ -623,13 +645,15 @@ async function poison(redisUrl, ids) {
 
 // ── clean-up ───────────────────────────────────────────────────────────────────────────────────
 
-/** `parity down --volumes`, then whatever is left: the baseline, recorded groups, epmd, sockets. */
-async function cleanUp({ parity, project, bins, bare }) {
+/** The baselines, `parity down --volumes`, then whatever is left: recorded groups, epmd, sockets. */
+async function cleanUp({ parity, project, bins, servers }) {
   const problems = [];
-  if (bare && bare.child.exitCode === null && bare.child.signalCode === null) {
-    const exited = new Promise((resolve) => bare.child.once("exit", resolve));
-    bare.child.kill("SIGTERM");
-    const timer = setTimeout(() => bare.child.kill("SIGKILL"), 5000);
+  for (const server of servers) {
+    const child = server?.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
     await exited;
     clearTimeout(timer);
   }
@@ -694,6 +718,8 @@ const faultNote = (run) => (faults(run) ? ` ❌ ${faults(run)}` : "");
 function section({
   bare,
   cached,
+  floorGet,
+  floorMget,
   uncached,
   post,
   created,
@@ -706,35 +732,57 @@ function section({
   settled,
   loads,
 }) {
-  const ratios = cached.rounds.map((c, i) => c / bare.rounds[i]);
-  const ratio = median(ratios);
+  // Each ratio is the median of the rounds' ratios: a round's targets saw the same machine.
+  const ratioOf = (a, b) => {
+    const perRound = a.rounds.map((x, i) => x / b.rounds[i]);
+    return {
+      value: median(perRound),
+      text: perRound.map((r) => `${(r * 100).toFixed(0)} %`).join(", "),
+    };
+  };
+  const ratio = ratioOf(cached, bare);
   const rounds = (run) => run.rounds.map((r) => Math.round(r)).join(", ");
-  const perRound = ratios.map((r) => `${(r * 100).toFixed(0)} %`);
+  const ratioRow = (what, a, b) => {
+    const r = ratioOf(a, b);
+    return `| ${what}, median of the ${ROUNDS} rounds (${r.text}) | ${(r.value * 100).toFixed(0)} % | |`;
+  };
   const us = (value) => (Number.isNaN(value) ? "?" : `${value.toFixed(1)} µs`);
   const cpuCell = ({ cpu }, server) =>
     `${server} ${us(cpu.server)}, Redis ${us(cpu.redis)}, autocannon ${us(cpu.autocannon)}`;
   const placement = layout
-    ? `autocannon (the bench process, every thread) pinned to CPU ${cpuSets.autocannon ?? layout.load}, and everything it measures to CPU ${layout.servers} with \`taskset\`: the stack \`parity up\` starts (Postgres, Redis, RabbitMQ, the app and its worker; the app's process allowed CPU ${cpuSets.app ?? "?"}, Redis's ${cpuSets.redis ?? "?"}) and the bare server (${cpuSets.bare ?? "?"}). So the load generator never competes with a server for a CPU, and both targets get the same CPUs; the cached reads' CPUs also carry Redis, whose work is part of a cache-aside read`
+    ? `autocannon (the bench process, every thread) pinned to CPU ${cpuSets.autocannon ?? layout.load}, and everything it measures to CPU ${layout.servers} with \`taskset\`: the stack \`parity up\` starts (Postgres, Redis, RabbitMQ, the app and its worker; the app's process allowed CPU ${cpuSets.app ?? "?"}, Redis's ${cpuSets.redis ?? "?"}), the bare server (${cpuSets.bare ?? "?"}) and the floors (${cpuSets.floors ?? "?"}). So the load generator never competes with a server for a CPU, and all targets get the same CPUs; the CPUs of the cached reads and of the floors also carry Redis, whose work is part of a read from it`
     : `no CPU pinning (fewer than 2 CPUs or no \`taskset\`): autocannon shares the machine's ${cpus().length} CPUs with the app, Redis, Postgres, RabbitMQ and the worker`;
   return [
     "## myapp",
     "",
-    `The example's orders API (\`examples/myapp\`, brought up by \`parity up --detach\` in a temp copy, app at \`LOG_LEVEL=${env.LOG_LEVEL}\` ${LOG_LEVEL_OVERRIDE ? "from BENCH_MYAPP_LOG_LEVEL, not as its parity.yaml sets it" : "as its parity.yaml sets it"}) under autocannon on loopback: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s of warm-up of each target, then ${ROUNDS} pairs of ${PAIR_SECONDS} s rounds of the bare route and cached reads in alternating order, and one ${SECONDS} s run of each other measure; ${layout ? `autocannon on CPU ${layout.load}, the servers on CPU ${layout.servers}` : "no CPU pinning"}.`,
+    `The example's orders API (\`examples/myapp\`, brought up by \`parity up --detach\` in a temp copy, app at \`LOG_LEVEL=${env.LOG_LEVEL}\` ${LOG_LEVEL_OVERRIDE ? "from BENCH_MYAPP_LOG_LEVEL, not as its parity.yaml sets it" : "as its parity.yaml sets it"}) under autocannon on loopback: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s of warm-up of each target, then ${ROUNDS} rounds of ${ROUND_SECONDS} s runs of the bare route, the cached reads and two floors in alternating order, and one ${SECONDS} s run of each other measure; ${layout ? `autocannon on CPU ${layout.load}, the servers on CPU ${layout.servers}` : "no CPU pinning"}.`,
     "",
     "| measure | result | target |",
     "|---|---|---|",
     `| bare Fastify, \`GET /\` constant JSON, logger off (median of ${ROUNDS} rounds: ${rounds(bare)}) | ${rate(bare.rps)}; ${lat(bare)}${faultNote(bare)} | |`,
     `| \`GET /orders/:id\`, warm cache, every answer \`x-cache: hit\` (median of ${ROUNDS} rounds: ${rounds(cached)}) | ${rate(cached.rps)}; ${lat(cached)}${faultNote(cached)} | |`,
-    `| ratio cached reads / bare route, median of the ${ROUNDS} pairs (${perRound.join(", ")}) | ${(ratio * 100).toFixed(0)} % | ≥ ${TARGET_RATIO * 100} % ${mark(ratio >= TARGET_RATIO && !faults(cached))} |`,
+    `| ratio cached reads / bare route, median of the ${ROUNDS} rounds (${ratio.text}) | ${(ratio.value * 100).toFixed(0)} % | ≥ ${TARGET_RATIO * 100} % ${mark(ratio.value >= TARGET_RATIO && !faults(cached))} |`,
+    `| floor: bare Fastify + one Redis GET of the same entry per request (median of ${ROUNDS} rounds: ${rounds(floorGet)}) | ${rate(floorGet.rps)}; ${lat(floorGet)}${faultNote(floorGet)} | |`,
+    `| floor: bare Fastify + the reads of a turn as one Redis MGET, as the app does (median of ${ROUNDS} rounds: ${rounds(floorMget)}) | ${rate(floorMget.rps)}; ${lat(floorMget)}${faultNote(floorMget)} | |`,
+    ratioRow("ratio floor GET / bare route", floorGet, bare),
+    ratioRow("ratio floor MGET / bare route", floorMget, bare),
+    ratioRow(
+      "ratio cached reads / floor MGET (what the app costs over the least a batched read can)",
+      cached,
+      floorMget,
+    ),
     `| CPU time per request, bare route (medians of the rounds) | ${cpuCell(bare, "bare server")} | |`,
     `| CPU time per request, cached reads (medians of the rounds) | ${cpuCell(cached, "app")} | |`,
+    `| CPU time per request, floor GET (medians of the rounds) | ${cpuCell(floorGet, "floor")} | |`,
+    `| CPU time per request, floor MGET (medians of the rounds) | ${cpuCell(floorMget, "floor")} | |`,
     `| \`GET /orders/:id\`, every answer \`x-cache: miss\` (${created.toLocaleString("en-US")} orders in rotation) | ${rate(uncached.rps)}; ${lat(uncached)}${faultNote(uncached)} | |`,
     `| \`POST /orders\`, valid bodies, 201 each (${post.ok.toLocaleString("en-US")} created; worker and outbox relay at work) | ${rate(post.rps)}; ${lat(post)}${faultNote(post)} | |`,
     `| worker had confirmed every created order | ${(drainMs / 1000).toFixed(1)} s after the POST run | |`,
     ...problems.map((p) => `\n${mark(false)} ${p}.`),
     "",
     `Method: the baseline is a bare Fastify ${fastifyVersion} server (the same package the example resolves, same Node, logger off) in its own process on a free loopback port. Placement: ${placement}. ` +
-      `Both targets are measured the same way: ${WARMUP_SECONDS} s of warm-up each (JIT, connection pools), then ${ROUNDS} pairs of ${PAIR_SECONDS} s rounds, bare first in odd pairs and cached first in even ones, so that neither always runs on the fresher or the warmer machine; the ratio is the median of the ${ROUNDS} per-pair ratios (req/s: autocannon's mean of per-second samples), since the machine's speed drifts between pairs. ` +
+      "The floors are a second process of the same Fastify and ioredis on the same Redis, reading the same entry with nothing of the app around the read (no validation, logger, error handling or fallback): one GET per request, as cache-aside is usually written, and the reads of one event-loop turn as one MGET, as the app does. They show what a read from Redis costs on this machine, whatever the app does: the app cannot be faster than the floor of its own method. " +
+      `All targets are measured the same way: ${WARMUP_SECONDS} s of warm-up each (JIT, connection pools), then ${ROUNDS} rounds of ${ROUND_SECONDS} s runs, in the order bare, cached, floor GET, floor MGET in odd rounds and the reverse in even ones, so that none always runs on the fresher or the warmer machine; each ratio is the median of the ${ROUNDS} per-round ratios (req/s: autocannon's mean of per-second samples), since the machine's speed drifts between rounds. ` +
       "CPU time per request is each process's user + system time over the round (from /proc; autocannon's is the bench process's own) divided by the requests answered; the bare rounds' Redis figure is Redis idling. " +
       `Machine load: ${pct(settled.busy)} of the CPUs busy just before the measures (${settled.quiet ? "quiet" : "not quiet after 30 s: other work was running"}); 1-minute load average ${loads[0].toFixed(2)} before the rounds, ${loads[1].toFixed(2)} after. ` +
       "The cached order was created by `POST /orders`, read until the worker had confirmed it, then read once more to check `x-cache: hit`; every answer of the cached run is checked to be `200 hit`. " +
