@@ -164,17 +164,13 @@ export async function run() {
     if (check.headers.get("x-cache") !== "hit" || check.body.status !== "confirmed")
       throw new Error(`GET /orders/${id}: x-cache ${check.headers.get("x-cache")}, expected hit`);
 
-    const bareRequests = () => {
+    // GETs of one path, answers counted by status.
+    const plainGets = (path) => () => {
       const seen = counter();
       return {
         seen,
-        requests: [{ method: "GET", path: "/", onResponse: (status) => seen.add(status) }],
+        requests: [{ method: "GET", path, onResponse: (status) => seen.add(status) }],
       };
-    };
-    const floorRequests = (route) => () => {
-      const seen = counter();
-      const onResponse = (status) => seen.add(status);
-      return { seen, requests: [{ method: "GET", path: `/${route}/${id}`, onResponse }] };
     };
     const cachedRequests = () => {
       const seen = counter();
@@ -201,10 +197,10 @@ export async function run() {
     // Warm-up of each target (JIT, connection pools), then rounds of all four, in alternating
     // order: the bare route, the app's cached reads, and the two floors of a Redis read.
     const targets = [
-      { name: "bare", url: bareUrl, make: bareRequests, pid: bare.child.pid },
+      { name: "bare", url: bareUrl, make: plainGets("/"), pid: bare.child.pid },
       { name: "cached", url: api, make: cachedRequests, pid: pids.myapp },
-      { name: "floor GET", url: floorUrl, make: floorRequests("get"), pid: floor.child.pid },
-      { name: "floor MGET", url: floorUrl, make: floorRequests("mget"), pid: floor.child.pid },
+      { name: "floor GET", url: floorUrl, make: plainGets(`/get/${id}`), pid: floor.child.pid },
+      { name: "floor MGET", url: floorUrl, make: plainGets(`/mget/${id}`), pid: floor.child.pid },
     ];
     for (const target of targets)
       await load({
