@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import {
   chmodSync,
   cpSync,
@@ -16,11 +15,12 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { Redis } from "ioredis";
 import { parseDocument } from "yaml";
-import { allPorts, rabbitPorts, resolveServerBinaries } from "./up-critical-path.js";
+import { allPorts, killEpmd, resolveServerBinaries } from "./up-critical-path.js";
 import {
   httpStatus,
-  killRecordedGroup,
+  killRecorded,
   portIsFree,
+  removeSocketDir,
   runCommand,
   waitFor,
   waitPortsFree,
@@ -95,7 +95,7 @@ export async function run() {
       timeout: 60_000,
     });
     killRecorded(project);
-    killEpmd(bins.epmd);
+    killEpmd(bins.epmd, PORTS.rabbitmq);
     rmSync(base, { recursive: true, force: true });
     process.exit(130);
   };
@@ -665,38 +665,14 @@ async function cleanUp({ parity, project, bins, servers }) {
     }
   }
   killRecorded(project);
-  killEpmd(bins.epmd);
-  const id = createHash("sha256").update(project).digest("hex").slice(0, 10);
-  rmSync(join(tmpdir(), `parity-${id}`), { recursive: true, force: true });
+  killEpmd(bins.epmd, PORTS.rabbitmq);
+  removeSocketDir(project);
   try {
     await waitPortsFree(allPorts(PORTS), "after clean-up");
   } catch (error) {
     problems.push(error.message);
   }
   if (problems.length) process.stderr.write(`bench myapp: clean-up: ${problems.join("; ")}\n`);
-}
-
-/** SIGKILL to every process group parity's state file records (their leaders' pids). */
-function killRecorded(project) {
-  try {
-    const state = JSON.parse(readFileSync(join(project, ".parity/state.json"), "utf8"));
-    for (const record of Object.values(state.resources ?? {}))
-      if (record.process) killRecordedGroup(record.process);
-  } catch {
-    // no state: nothing recorded
-  }
-}
-
-function killEpmd(epmd) {
-  spawnSync(epmd, ["-kill"], {
-    env: {
-      PATH: process.env.PATH,
-      ERL_EPMD_PORT: String(rabbitPorts(PORTS.rabbitmq).epmd),
-      ERL_EPMD_ADDRESS: "127.0.0.1",
-    },
-    timeout: 10_000,
-    stdio: "ignore",
-  });
 }
 
 // ── report ─────────────────────────────────────────────────────────────────────────────────────

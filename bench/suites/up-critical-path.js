@@ -2,7 +2,7 @@
 // in parallel exactly as src/catalog/*/local.ts starts them (same binaries, init, configs and
 // environment; postgres as the unprivileged account), each polled every 20 ms with a real login,
 // then migrate and seed, then the app until /readyz answers 200.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   accessSync,
@@ -73,6 +73,19 @@ function safeReaddir(path) {
 
 /** Extra rabbitmq ports, as the recipe derives them from the AMQP port. */
 export const rabbitPorts = (amqpPort) => ({ dist: amqpPort + 20000, epmd: amqpPort + 20001 });
+
+/** Stops the epmd of a RabbitMQ node on `amqpPort` (it outlives the node). */
+export function killEpmd(epmd, amqpPort) {
+  spawnSync(epmd, ["-kill"], {
+    env: {
+      PATH: process.env.PATH,
+      ERL_EPMD_PORT: String(rabbitPorts(amqpPort).epmd),
+      ERL_EPMD_ADDRESS: "127.0.0.1",
+    },
+    timeout: 10_000,
+    stdio: "ignore",
+  });
+}
 
 /** Every port one run binds. */
 export const allPorts = (ports) => {

@@ -1,8 +1,11 @@
 // Process, port and waiting helpers for the `up` suite: every wait has a deadline, none is a fixed sleep.
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -138,6 +141,23 @@ export function killRecordedGroup(identity) {
   const ours =
     ticks === identity.startTicks || (ticks === undefined && groupMembers(identity.pid).length > 0);
   if (ours) signalGroup(identity.pid, "SIGKILL");
+}
+
+/** SIGKILL to every process group parity's state file in `project` records (their leaders' pids). */
+export function killRecorded(project) {
+  try {
+    const state = JSON.parse(readFileSync(join(project, ".parity/state.json"), "utf8"));
+    for (const record of Object.values(state.resources ?? {}))
+      if (record.process) killRecordedGroup(record.process);
+  } catch {
+    // no state: nothing recorded
+  }
+}
+
+/** The directory of the project's server sockets, named as src/run/local/layout.ts names it. */
+export function removeSocketDir(project) {
+  const id = createHash("sha256").update(project).digest("hex").slice(0, 10);
+  rmSync(join(tmpdir(), `parity-${id}`), { recursive: true, force: true });
 }
 
 /** SIGKILL to a process group, synchronously (for emergency clean-up). */

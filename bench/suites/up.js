@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import {
   chmodSync,
   cpSync,
@@ -17,15 +16,16 @@ import { median } from "./stats.js";
 import {
   allPorts,
   criticalPathOnce,
+  killEpmd,
   listenerAt,
-  rabbitPorts,
   resolveServerBinaries,
 } from "./up-critical-path.js";
 import {
   httpStatus,
   killGroupNow,
-  killRecordedGroup,
+  killRecorded,
   portIsFree,
+  removeSocketDir,
   runCommand,
   waitPortsFree,
 } from "./up-procs.js";
@@ -295,17 +295,6 @@ function unprivilegedAccount() {
   return accounts.get("postgres") ?? accounts.get("nobody");
 }
 
-function killEpmd(epmd, amqpPort) {
-  spawnSync(epmd, ["-kill"], {
-    env: {
-      PATH: process.env.PATH,
-      ERL_EPMD_PORT: String(rabbitPorts(amqpPort).epmd),
-      ERL_EPMD_ADDRESS: "127.0.0.1",
-    },
-    timeout: 10_000,
-  });
-}
-
 /** `parity down --volumes`, then whatever is left: recorded process groups, epmd, sockets. */
 async function cleanUp(parity, project, tracked, bins, downs) {
   const problems = [];
@@ -318,25 +307,13 @@ async function cleanUp(parity, project, tracked, bins, downs) {
   for (const entry of tracked) killGroupNow(entry.pgid);
   killEpmd(bins.epmd, PARITY_PORTS.rabbitmq);
   killEpmd(bins.epmd, SCRIPT_PORTS.rabbitmq);
-  const id = createHash("sha256").update(project).digest("hex").slice(0, 10);
-  rmSync(join(tmpdir(), `parity-${id}`), { recursive: true, force: true });
+  removeSocketDir(project);
   try {
     await waitPortsFree([...allPorts(PARITY_PORTS), ...allPorts(SCRIPT_PORTS)], "after clean-up");
   } catch (error) {
     problems.push(error.message);
   }
   if (problems.length) process.stderr.write(`bench up: clean-up: ${problems.join("; ")}\n`);
-}
-
-/** SIGKILL to every process group parity's state file records (their leaders' pids). */
-function killRecorded(project) {
-  try {
-    const state = JSON.parse(readFileSync(join(project, ".parity/state.json"), "utf8"));
-    for (const record of Object.values(state.resources ?? {}))
-      if (record.process) killRecordedGroup(record.process);
-  } catch {
-    // no state: nothing recorded
-  }
 }
 
 // ── report ─────────────────────────────────────────────────────────────────────────────────────
