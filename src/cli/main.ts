@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { ParityError } from "../errors.js";
+import { ParityError, UsageError } from "../errors.js";
 import type { CheckOptions } from "./commands/check.js";
 import { consoleOutput, type Output } from "./output.js";
 
@@ -38,16 +38,29 @@ export async function main(
     .command("up")
     .description("start the stack (or the named resources and what they need) in dependency order")
     .argument("[resources...]", "resources to start; default: all")
-    .option("--target <target>", "where to run it: local (processes on this machine)", "local")
+    .option(
+      "--target <target>",
+      "where to run it: local (processes on this machine) or cluster (the kube context)",
+      "local",
+    )
     .option("-d, --detach", "return once everything is ready and leave it running")
     .option("--fresh", "wipe the data of the named services (default: all) first")
-    .action(
-      async (names: string[], opts: { target: string; detach?: boolean; fresh?: boolean }) => {
-        const { upCommand } = await import("./commands/up.js");
-        const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
-        code = await upCommand({ file: file(), names, ...opts }, output, tty);
-      },
-    );
+    .option("--context <name>", "cluster target: the kubeconfig context (default: the current one)")
+    .option(
+      "--kubeconfig <path>",
+      "cluster target: the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)",
+    )
+    .option("-n, --namespace <name>", "cluster target: the namespace (default: the spec's)")
+    .action(async (names: string[], opts: UpFlags) => {
+      const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
+      if (clusterTarget(opts)) {
+        const { upClusterCommand } = await import("./commands/up-cluster.js");
+        code = await upClusterCommand({ file: file(), names, ...opts }, output, tty);
+        return;
+      }
+      const { upCommand } = await import("./commands/up.js");
+      code = await upCommand({ file: file(), names, ...opts }, output, tty);
+    });
 
   program
     .command("down")
@@ -144,6 +157,30 @@ export async function main(
   } catch (error) {
     return report(error, output);
   }
+}
+
+interface ClusterFlags {
+  target: string;
+  context?: string;
+  kubeconfig?: string;
+  namespace?: string;
+}
+
+interface UpFlags extends ClusterFlags {
+  detach?: boolean;
+  fresh?: boolean;
+}
+
+/** Whether a command goes to the cluster target; cluster flags without it are a usage error. */
+function clusterTarget(opts: ClusterFlags): boolean {
+  if (opts.target !== "local" && opts.target !== "cluster")
+    throw new UsageError(`--target must be local or cluster, not "${opts.target}"`);
+  if (opts.target === "local") {
+    const stray = (["context", "kubeconfig", "namespace"] as const).filter((k) => opts[k]);
+    if (stray.length)
+      throw new UsageError(`--${stray[0]} is for the cluster target: add --target cluster`);
+  }
+  return opts.target === "cluster";
 }
 
 /** The one place errors become messages and exit codes; no stack trace unless PARITY_DEBUG is set. */

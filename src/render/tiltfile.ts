@@ -1,3 +1,4 @@
+import { charts } from "../plan/charts.js";
 import type { AppResource, Plan, Resource } from "../plan/types.js";
 import { fromRoot, GENERATED, type RenderLayout } from "./files.js";
 import type { ManifestFile } from "./manifests.js";
@@ -120,17 +121,4 @@ function resourceCall(plan: Plan, r: Resource, setup: string): string {
       ["labels", [LABELS[r.sort]]],
     ],
   );
-}
-
-/** Apps grouped by chart, so a chart shared by an app and its worker is rendered once. */
-function charts(plan: Plan): Map<NonNullable<AppResource["chart"]>, AppResource[]> {
-  const byKey = new Map<string, [NonNullable<AppResource["chart"]>, AppResource[]]>();
-  for (const r of plan.resources) {
-    if (r.sort !== "app" || !r.chart) continue;
-    const key = JSON.stringify(r.chart);
-    const entry = byKey.get(key) ?? [r.chart, []];
-    entry[1].push(r);
-    byKey.set(key, entry);
-  }
-  return new Map([...byKey.values()]);
 }

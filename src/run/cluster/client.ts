@@ -10,6 +10,8 @@ export interface RequestSpec {
   contentType?: string;
   /** Answers that are not errors for this call (404 for a lookup, say): resolved as undefined. */
   allow?: readonly number[];
+  /** The answer as text (a log), not JSON. */
+  text?: boolean;
 }
 
 /** What parity did to the cluster in one command: the bench counts it, tests assert on it. */
@@ -122,6 +124,7 @@ export class KubeClient {
     const code = res.statusCode ?? 0;
     if (code >= 200 && code < 300) {
       const text = await readAll(res);
+      if (spec.text) return text as T;
       return (text ? JSON.parse(text) : undefined) as T;
     }
     if (spec.allow?.includes(code)) {

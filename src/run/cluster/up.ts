@@ -1,0 +1,120 @@
+import type { Plan, Resource, ServiceResource } from "../../plan/types.js";
+import {
+  namespaceObject,
+  secretObject,
+  storageClassObject,
+} from "../../render/k8s/cluster-objects.js";
+import type { K8sObject } from "../../render/k8s/object.js";
+import type { Reporter } from "../events.js";
+import { walk, type WalkResult } from "../orchestrator.js";
+import { selectResources } from "../selection.js";
+import { Applier, digestOf, displayName, APPLIED_ANNOTATION } from "./apply.js";
+import { connect, type ClusterSession } from "./session.js";
+import type { ClusterSelection } from "./kubeconfig.js";
+import { resourceObjects } from "./objects.js";
+import { verdictOf, type LiveObject } from "./readiness.js";
+import { ClusterTarget } from "./target.js";
+
+export interface ClusterUpOptions extends ClusterSelection {
+  projectDir: string;
+  plan: Plan;
+  names: readonly string[];
+  report: Reporter;
+  signal: AbortSignal;
+  onApplied?: (object: string, outcome: string) => void;
+}
+
+export interface ClusterUpResult extends WalkResult {
+  session: ClusterSession;
+  started: Resource[];
+}
+
+/** The objects that stand beside the graph: the namespace, parity's StorageClass, the Secrets. */
+export function setupObjects(plan: Plan): K8sObject[] {
+  const services = plan.resources.filter((r): r is ServiceResource => r.sort === "service");
+  return [
+    namespaceObject(plan),
+    storageClassObject(plan),
+    ...services.map((s) => secretObject(plan, s)),
+  ];
+}
+
+/** This stack's live objects of the kinds it applies, listed by parity's labels. */
+async function inventory(
+  session: ClusterSession,
+  objects: readonly K8sObject[],
+): Promise<Map<string, LiveObject>> {
+  const kinds = new Map(objects.map((o) => [`${o.apiVersion} ${o.kind}`, o]));
+  const found = new Map<string, LiveObject>();
+  await Promise.all(
+    [...kinds.values()].map(async (o) => {
+      const path = await session.discovery.collection(o.apiVersion, o.kind, session.plan.namespace);
+      const list = await session.client.request<{ items: LiveObject[] }>(path, {
+        query: { labelSelector: session.stackSelector },
+      });
+      for (const item of list.items)
+        found.set(displayName({ kind: o.kind, metadata: item.metadata }), {
+          ...item,
+          kind: o.kind,
+        });
+    }),
+  );
+  return found;
+}
+
+function unchanged(object: K8sObject, live: LiveObject | undefined): boolean {
+  return live?.metadata.annotations?.[APPLIED_ANNOTATION] === digestOf(object);
+}
+
+/**
+ * `parity up --target cluster`: the stack's objects applied to the cluster in dependency order,
+ * each resource waited for before what needs it starts. A stack that is already up and unchanged
+ * is only read: nothing is written.
+ */
+export async function upCluster(options: ClusterUpOptions): Promise<ClusterUpResult> {
+  const session = await connect(options, options.plan);
+  const { plan } = session;
+  const objects = await resourceObjects(plan, options.projectDir);
+  const setup = setupObjects(plan);
+  const all = [...setup, ...[...objects.values()].flat()];
+  const live = await inventory(session, all);
+  const applier = new Applier(session.client, session.discovery, plan.namespace, plan.stack, live);
+  for (const object of setup) {
+    const { outcome } = await applier.apply(object);
+    options.onApplied?.(displayName(object), outcome);
+  }
+
+  const ready = new Set<string>();
+  const succeeded = new Set<string>();
+  for (const r of plan.resources) {
+    const mine = objects.get(r.name) ?? [];
+    const current = mine.every((o) => {
+      const found = live.get(displayName(o));
+      return unchanged(o, found) && verdictOf(found!).state === "ready";
+    });
+    if (!current || !mine.length) continue;
+    (r.sort === "job" ? succeeded : ready).add(r.name);
+  }
+  const targets = options.names.length ? options.names : plan.resources.map((r) => r.name);
+  const selection = selectResources(plan, targets, new Set(options.names), ready, succeeded);
+  const target = new ClusterTarget({
+    client: session.client,
+    discovery: session.discovery,
+    plan,
+    objects,
+    applier,
+    ...(options.onApplied ? { onApplied: options.onApplied } : {}),
+  });
+  const result = await walk(plan, targets, {
+    reuse: selection.reuse,
+    runner: target,
+    report: options.report,
+    signal: options.signal,
+    now: () => Date.now(),
+  });
+  return {
+    ...result,
+    session,
+    started: selection.needed.filter((r) => !selection.reuse.has(r.name)),
+  };
+}
