@@ -23,6 +23,23 @@ export async function main(
     });
 
   const file = () => program.opts<{ file: string }>().file;
+  /** The options that pick a target, and a cluster for the cluster target. */
+  const targeted = (command: Command) =>
+    command
+      .option(
+        "--target <target>",
+        "local (processes on this machine) or cluster (the kube context)",
+        "local",
+      )
+      .option(
+        "--context <name>",
+        "cluster target: the kubeconfig context (default: the current one)",
+      )
+      .option(
+        "--kubeconfig <path>",
+        "cluster target: the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)",
+      )
+      .option("-n, --namespace <name>", "cluster target: the namespace (default: the spec's)");
 
   program
     .command("render")
@@ -34,23 +51,11 @@ export async function main(
       code = renderCommand({ file: file(), ...opts }, output);
     });
 
-  program
-    .command("up")
+  targeted(program.command("up"))
     .description("start the stack (or the named resources and what they need) in dependency order")
     .argument("[resources...]", "resources to start; default: all")
-    .option(
-      "--target <target>",
-      "where to run it: local (processes on this machine) or cluster (the kube context)",
-      "local",
-    )
     .option("-d, --detach", "return once everything is ready and leave it running")
     .option("--fresh", "wipe the data of the named services (default: all) first")
-    .option("--context <name>", "cluster target: the kubeconfig context (default: the current one)")
-    .option(
-      "--kubeconfig <path>",
-      "cluster target: the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)",
-    )
-    .option("-n, --namespace <name>", "cluster target: the namespace (default: the spec's)")
     .action(async (names: string[], opts: UpFlags) => {
       const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
       if (clusterTarget(opts)) {
@@ -62,44 +67,60 @@ export async function main(
       code = await upCommand({ file: file(), names, ...opts }, output, tty);
     });
 
-  program
-    .command("down")
+  targeted(program.command("down"))
     .description("stop what the stack runs, in reverse order; data is kept")
     .option("--volumes", "also remove the services' data")
-    .action(async (opts: { volumes?: boolean }) => {
+    .action(async (opts: ClusterFlags & { volumes?: boolean }) => {
+      if (clusterTarget(opts)) {
+        const { downClusterCommand } = await import("./commands/cluster-target.js");
+        code = await downClusterCommand({ file: file(), ...opts }, output);
+        return;
+      }
       const { downCommand } = await import("./commands/down.js");
       code = await downCommand({ file: file(), ...opts }, output);
     });
 
-  program
-    .command("status")
+  targeted(program.command("status"))
     .description("state, pid, port, uptime and URL of each resource")
     .option("--json", "machine-readable output")
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: ClusterFlags & { json?: boolean }) => {
+      if (clusterTarget(opts)) {
+        const { statusClusterCommand } = await import("./commands/cluster-target.js");
+        code = await statusClusterCommand({ file: file(), ...opts }, output);
+        return;
+      }
       const { statusCommand } = await import("./commands/status.js");
       code = await statusCommand({ file: file(), ...opts }, output);
     });
 
-  program
-    .command("logs")
-    .description("the logs of the stack's resources, from .parity/logs/")
+  targeted(program.command("logs"))
+    .description("the logs of the stack's resources (local: .parity/logs/; cluster: its pods)")
     .argument("[resources...]", "resources; default: all")
     .option("-f, --follow", "keep printing new lines")
-    .action(async (names: string[], opts: { follow?: boolean }) => {
+    .action(async (names: string[], opts: ClusterFlags & { follow?: boolean }) => {
+      if (clusterTarget(opts)) {
+        const { logsClusterCommand } = await import("./commands/cluster-target.js");
+        code = await logsClusterCommand({ file: file(), names, ...opts }, output);
+        return;
+      }
       const { logsCommand } = await import("./commands/logs.js");
       code = await logsCommand({ file: file(), names, ...opts }, output);
     });
 
-  program
-    .command("env")
+  // The cluster target's forwards listen on the same 127.0.0.1 ports as the local target's
+  // servers, so the environment is the same for both: --target is accepted and checked.
+  targeted(program.command("env"))
     .description("the environment an app receives, with this machine's values (for IDEs)")
     .option("--for <name>", "the app or job (default: the first app)")
     .option("--format <format>", "dotenv, shell or json", "dotenv")
     .option("--show-secrets", "print passwords instead of ***")
-    .action(async (opts: { for?: string; format: string; showSecrets?: boolean }) => {
-      const { envCommand } = await import("./commands/env.js");
-      code = envCommand({ file: file(), ...opts }, output);
-    });
+    .action(
+      async (opts: ClusterFlags & { for?: string; format: string; showSecrets?: boolean }) => {
+        clusterTarget(opts);
+        const { envCommand } = await import("./commands/env.js");
+        code = envCommand({ file: file(), ...opts }, output);
+      },
+    );
 
   program
     .command("doctor")

@@ -78,7 +78,11 @@ export async function walk(
         const failure =
           error instanceof ResourceFailed
             ? error
-            : new ResourceFailed(resource.name, String(error));
+            : new ResourceFailed(
+                resource.name,
+                error instanceof Error ? error.message : String(error),
+                { cause: error },
+              );
         failures.push(failure);
         move(
           resource,

@@ -12,8 +12,19 @@ export function jobObjects(plan: Plan, job: JobResource): K8sObject[] {
       kind: "Job",
       metadata: metadata(plan, job.name, "job"),
       spec: {
-        // A failing migration should surface quickly, not retry for minutes.
+        // A failing migration should surface quickly, not retry for minutes: a non-zero exit of
+        // the job's own container fails the Job at once. Only a pod that was evicted or
+        // preempted is retried, within the backoff limit.
         backoffLimit: 2,
+        podFailurePolicy: {
+          rules: [
+            { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+            {
+              action: "FailJob",
+              onExitCodes: { containerName: job.name, operator: "NotIn", values: [0] },
+            },
+          ],
+        },
         activeDeadlineSeconds: job.timeout,
         // Long enough to read its logs; gone before the next day's `up` re-applies it.
         ttlSecondsAfterFinished: 3600,

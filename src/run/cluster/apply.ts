@@ -83,9 +83,13 @@ export class Applier {
     const path = await this.discovery.path(object, this.namespace);
     await this.client.request(path, {
       method: "DELETE",
-      body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background" },
+      query: { propagationPolicy: "Background" },
       allow: [404],
     });
+    // A Job's name is free again only once the object is gone; with background propagation
+    // that is at once, unless someone added a finalizer.
+    for (let i = 0; i < 100 && (await this.client.get(path)); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   static key(object: { kind?: string; metadata: { name: string } }): string {

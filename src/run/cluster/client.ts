@@ -114,7 +114,10 @@ export class KubeClient {
         `${this.where()}: forbidden to ${verbOf(method, path)} ${resourceOf(path)}: ${status.message ?? "403"}`,
       );
     }
-    throw new ApiError(code, reason, `${method} ${path}: ${code} ${status.message ?? reason}`);
+    // Invalid objects come back with the whole object in the message: the start says what is wrong.
+    const message = (status.message ?? reason).replace(/\s+/g, " ");
+    const short = message.length > 400 ? `${message.slice(0, 400)}…` : message;
+    throw new ApiError(code, reason, `${method} ${path.split("?")[0]}: ${code} ${short}`);
   }
 
   /** One request; the parsed JSON answer. */

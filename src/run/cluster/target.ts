@@ -2,11 +2,12 @@ import type { Plan, Resource } from "../../plan/types.js";
 import type { K8sObject } from "../../render/k8s/object.js";
 import { ResourceFailed } from "../errors.js";
 import type { ResourceRunner } from "../orchestrator.js";
-import type { Applier} from "./apply.js";
+import type { Applier } from "./apply.js";
 import { displayName } from "./apply.js";
 import type { KubeClient } from "./client.js";
 import type { Discovery } from "./discovery.js";
 import { podLogTail } from "./logs.js";
+import { podSelector } from "./pods.js";
 import {
   podProblem,
   verdictOf,
@@ -60,16 +61,6 @@ export class ClusterTarget implements ResourceRunner {
   private async deleteJobs(objects: readonly K8sObject[]): Promise<void> {
     for (const job of objects.filter((o) => o.kind === "Job"))
       await this.options.applier.delete(job);
-  }
-
-  private podSelector(workload: LiveObject): string {
-    if (workload.kind === "Job")
-      return `batch.kubernetes.io/controller-uid=${workload.metadata.uid}`;
-    const match = (workload.spec?.selector as { matchLabels?: Record<string, string> })
-      ?.matchLabels;
-    return Object.entries(match ?? {})
-      .map(([k, v]) => `${k}=${v}`)
-      .join(",");
   }
 
   /** Waits until the workload is ready, failing at once when it or one of its pods cannot be. */
@@ -138,7 +129,7 @@ export class ClusterTarget implements ResourceRunner {
           fieldSelector: `metadata.name=${workload.metadata.name}`,
         });
         pods = new CollectionWatch(client, base, "Pod", {
-          labelSelector: this.podSelector(workload),
+          labelSelector: podSelector(workload),
         });
         await Promise.all([workloads.run(evaluate, stop.signal), pods.run(evaluate, stop.signal)]);
       })().catch((error: unknown) =>

@@ -1,9 +1,4 @@
-import type { Plan, Resource, ServiceResource } from "../../plan/types.js";
-import {
-  namespaceObject,
-  secretObject,
-  storageClassObject,
-} from "../../render/k8s/cluster-objects.js";
+import type { Plan, Resource } from "../../plan/types.js";
 import type { K8sObject } from "../../render/k8s/object.js";
 import type { Reporter } from "../events.js";
 import { walk, type WalkResult } from "../orchestrator.js";
@@ -11,7 +6,7 @@ import { selectResources } from "../selection.js";
 import { Applier, digestOf, displayName, APPLIED_ANNOTATION } from "./apply.js";
 import { connect, type ClusterSession } from "./session.js";
 import type { ClusterSelection } from "./kubeconfig.js";
-import { resourceObjects } from "./objects.js";
+import { loadStack } from "./inventory.js";
 import { verdictOf, type LiveObject } from "./readiness.js";
 import { ClusterTarget } from "./target.js";
 
@@ -29,39 +24,6 @@ export interface ClusterUpResult extends WalkResult {
   started: Resource[];
 }
 
-/** The objects that stand beside the graph: the namespace, parity's StorageClass, the Secrets. */
-export function setupObjects(plan: Plan): K8sObject[] {
-  const services = plan.resources.filter((r): r is ServiceResource => r.sort === "service");
-  return [
-    namespaceObject(plan),
-    storageClassObject(plan),
-    ...services.map((s) => secretObject(plan, s)),
-  ];
-}
-
-/** This stack's live objects of the kinds it applies, listed by parity's labels. */
-async function inventory(
-  session: ClusterSession,
-  objects: readonly K8sObject[],
-): Promise<Map<string, LiveObject>> {
-  const kinds = new Map(objects.map((o) => [`${o.apiVersion} ${o.kind}`, o]));
-  const found = new Map<string, LiveObject>();
-  await Promise.all(
-    [...kinds.values()].map(async (o) => {
-      const path = await session.discovery.collection(o.apiVersion, o.kind, session.plan.namespace);
-      const list = await session.client.request<{ items: LiveObject[] }>(path, {
-        query: { labelSelector: session.stackSelector },
-      });
-      for (const item of list.items)
-        found.set(displayName({ kind: o.kind, metadata: item.metadata }), {
-          ...item,
-          kind: o.kind,
-        });
-    }),
-  );
-  return found;
-}
-
 function unchanged(object: K8sObject, live: LiveObject | undefined): boolean {
   return live?.metadata.annotations?.[APPLIED_ANNOTATION] === digestOf(object);
 }
@@ -74,10 +36,7 @@ function unchanged(object: K8sObject, live: LiveObject | undefined): boolean {
 export async function upCluster(options: ClusterUpOptions): Promise<ClusterUpResult> {
   const session = await connect(options, options.plan);
   const { plan } = session;
-  const objects = await resourceObjects(plan, options.projectDir);
-  const setup = setupObjects(plan);
-  const all = [...setup, ...[...objects.values()].flat()];
-  const live = await inventory(session, all);
+  const { objects, setup, live } = await loadStack(session, options.projectDir);
   const applier = new Applier(session.client, session.discovery, plan.namespace, plan.stack, live);
   for (const object of setup) {
     const { outcome } = await applier.apply(object);
