@@ -2,6 +2,7 @@ import { closure } from "../graph/dag.js";
 import type { Plan, Resource } from "../plan/types.js";
 import type { Reporter } from "./events.js";
 import { applyEvent, SATISFIED, type LifecycleEvent, type Phase } from "./lifecycle.js";
+import { ParityError } from "../errors.js";
 import { ResourceFailed } from "./errors.js";
 
 /** What a target does for the orchestrator: bring one resource to ready (a job: to exit 0). */
@@ -80,7 +81,8 @@ export async function walk(
             ? error
             : new ResourceFailed(
                 resource.name,
-                error instanceof Error ? error.message : String(error),
+                // parity's own errors (a refused apply, say) read as they are; others keep their type.
+                error instanceof ParityError ? error.message : String(error),
                 { cause: error },
               );
         failures.push(failure);
