@@ -6,7 +6,7 @@ import { identityOf, isAlive, spawnLogged, type ProcessIdentity } from "../src/r
 import { pollUntil, systemClock } from "../src/run/local/poll.js";
 import { stopGroup } from "../src/run/local/stop.js";
 import type { Binaries } from "./build.js";
-import { createPki, kubeconfig, type KeyPair, type Pki } from "./pki.js";
+import { createPki, kubeconfig, signClient, type KeyPair, type Pki } from "./pki.js";
 import { TESTBED_DIR } from "./versions.js";
 
 /** The simulated node that every pod of the testbed lands on. */
@@ -379,6 +379,17 @@ async function createNode(state: TestbedState, pki: Pki): Promise<void> {
     req.once("error", reject);
     req.end(JSON.stringify(node));
   });
+}
+
+/** A kubeconfig for a user the cluster knows by its certificate but grants nothing (RBAC). */
+export function userKubeconfig(dir: string, user: string): string {
+  const state = readState(dir);
+  if (!state) throw new Error(`testbed: not running in ${dir}`);
+  const pki = pkiOf(dir);
+  const pair = signClient(join(dir, "pki"), pki.ca, `user-${user}`, `/CN=${user}`);
+  const path = join(dir, `${user}.kubeconfig`);
+  writeFileSync(path, kubeconfig(state.server, pki.ca.cert, pair, user), { mode: 0o600 });
+  return path;
 }
 
 /** Stops one component and starts it again with the same arguments (a kube-apiserver restart, say). */

@@ -129,6 +129,33 @@ export function createPki(dir: string): Pki {
   };
 }
 
+/** A client certificate for another identity, signed by the testbed's CA (a user without RBAC roles, say). */
+export function signClient(dir: string, ca: KeyPair, name: string, subject: string): KeyPair {
+  const pair = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  openssl([
+    "req",
+    "-x509",
+    "-CA",
+    ca.cert,
+    "-CAkey",
+    ca.key,
+    ...EC,
+    "-keyout",
+    pair.key,
+    "-out",
+    pair.cert,
+    "-days",
+    "2",
+    "-subj",
+    subject,
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+    "-addext",
+    "extendedKeyUsage=clientAuth",
+  ]);
+  return pair;
+}
+
 /** A kubeconfig for one identity, with the certificates embedded as kubectl and clients expect. */
 export function kubeconfig(server: string, ca: string, client: KeyPair, user: string): string {
   const b64 = (path: string) => readFileSync(path).toString("base64");

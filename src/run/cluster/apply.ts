@@ -52,6 +52,16 @@ export function managersOf(live: LiveObject): string {
   return managers.filter(Boolean).join(", ") || "unknown";
 }
 
+/**
+ * Objects parity uses without owning them: its StorageClass is shared by every stack on the
+ * cluster (the first one made it), and a namespace that exists already is used as it is, never
+ * relabelled as parity's.
+ */
+function shared(object: K8sObject, live: LiveObject, stack: string): boolean {
+  if (object.kind === "StorageClass") return live.metadata.labels?.[MANAGED_BY] === "parity";
+  return object.kind === "Namespace" && !ownedBy(live, stack);
+}
+
 export type ApplyOutcome = "created" | "configured" | "unchanged";
 
 /** `kind/name`, as kubectl prints it. */
@@ -79,6 +89,7 @@ export class Applier {
    * stack's labels do not mark as its own is left for apply to refuse.
    */
   async delete(object: K8sObject): Promise<void> {
+    this.lookedUp.delete(Applier.key(object));
     if (!this.inventory.delete(Applier.key(object))) return;
     const path = await this.discovery.path(object, this.namespace);
     await this.client.request(path, {
@@ -96,19 +107,35 @@ export class Applier {
     return displayName(object);
   }
 
-  async apply(object: K8sObject): Promise<{ outcome: ApplyOutcome; live: LiveObject }> {
-    const desired = withDigest(object);
-    const path = await this.discovery.path(desired, this.namespace);
-    const known = this.inventory.get(Applier.key(object));
-    const live = known ?? (await this.client.get<LiveObject>(path));
-    // parity's StorageClass is shared by every stack on the cluster: the first one made it.
-    if (live && object.kind === "StorageClass" && live.metadata.labels?.[MANAGED_BY] === "parity")
-      return { outcome: "unchanged", live: { ...live, kind: object.kind } };
-    if (live && !ownedBy(live, this.stack)) {
+  /** Objects looked up by name because the stack's labels did not list them: absent or foreign. */
+  private readonly lookedUp = new Map<string, LiveObject | undefined>();
+
+  /**
+   * The live object of this name, if any; throws when it exists and is not this stack's. Call it
+   * for every object of a resource before applying any, so a refusal leaves nothing half-applied.
+   */
+  async lookup(object: K8sObject): Promise<LiveObject | undefined> {
+    const key = Applier.key(object);
+    let live = this.inventory.get(key);
+    if (!live && !this.lookedUp.has(key)) {
+      const path = await this.discovery.path(object, this.namespace);
+      this.lookedUp.set(key, await this.client.get<LiveObject>(path));
+    }
+    live ??= this.lookedUp.get(key);
+    if (live && !shared(object, live, this.stack) && !ownedBy(live, this.stack)) {
       throw new ClusterError(
         `${displayName(object)} already exists in ${live.metadata.namespace ? `namespace "${live.metadata.namespace}"` : "the cluster"} and parity did not create it (managed by: ${managersOf(live)}); parity leaves it alone: delete or rename it, or change the spec`,
       );
     }
+    return live;
+  }
+
+  async apply(object: K8sObject): Promise<{ outcome: ApplyOutcome; live: LiveObject }> {
+    const desired = withDigest(object);
+    const path = await this.discovery.path(desired, this.namespace);
+    const live = await this.lookup(object);
+    if (live && shared(object, live, this.stack))
+      return { outcome: "unchanged", live: { ...live, kind: object.kind } };
     const digest = desired.metadata.annotations![APPLIED_ANNOTATION];
     if (live && live.metadata.annotations?.[APPLIED_ANNOTATION] === digest)
       return { outcome: "unchanged", live: { ...live, kind: object.kind } };

@@ -12,6 +12,12 @@ export interface RequestSpec {
   allow?: readonly number[];
   /** The answer as text (a log), not JSON. */
   text?: boolean;
+  /**
+   * Retry while the API server is briefly away (restarting, overloaded): every request parity
+   * makes is idempotent (reads, server-side apply, deletes). Off for the first request, so an
+   * unreachable cluster is reported at once.
+   */
+  retry?: boolean;
 }
 
 /** What parity did to the cluster in one command: the bench counts it, tests assert on it. */
@@ -21,6 +27,9 @@ export interface RequestCounts {
 }
 
 const TIMEOUT_MS = 30_000;
+/** How long parity keeps retrying a request while the API server is away. */
+const RETRY_FOR_MS = 30_000;
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
 /**
  * The one way parity talks to a Kubernetes API server: JSON over HTTPS with the kubeconfig's
@@ -122,6 +131,22 @@ export class KubeClient {
 
   /** One request; the parsed JSON answer. */
   async request<T = unknown>(path: string, spec: RequestSpec = {}): Promise<T> {
+    const deadline = Date.now() + RETRY_FOR_MS;
+    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 2000)) {
+      try {
+        return await this.requestOnce<T>(path, spec);
+      } catch (error) {
+        const transient =
+          error instanceof ApiError
+            ? TRANSIENT_STATUS.has(error.status)
+            : error instanceof ClusterError;
+        if (spec.retry === false || !transient || Date.now() + backoff > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
+  }
+
+  private async requestOnce<T>(path: string, spec: RequestSpec): Promise<T> {
     const res = await this.open(path, spec);
     this.collectWarnings(res);
     const code = res.statusCode ?? 0;

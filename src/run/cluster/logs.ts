@@ -29,6 +29,8 @@ export async function podLogTail(client: KubeClient, pod: LiveObject): Promise<s
     client.request<string>(podPath(pod), {
       query: { container: container.name, tailLines: TAIL_LINES, previous: previous || undefined },
       text: true,
+      // A kubelet that cannot give logs answers 500: that is the answer, not a server away.
+      retry: false,
     });
   try {
     const text = await fetch(container.restarted).catch(() => fetch(false));

@@ -24,7 +24,7 @@ export async function connect(
 ): Promise<ClusterSession> {
   const cluster = resolveCluster(selection);
   const client = new KubeClient(cluster);
-  const version = await client.request<{ gitVersion: string }>("/version");
+  const version = await client.request<{ gitVersion: string }>("/version", { retry: false });
   const namespace = selection.namespace ?? plan.namespace;
   return {
     client,

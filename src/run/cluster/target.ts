@@ -42,6 +42,7 @@ export class ClusterTarget implements ResourceRunner {
   async run(resource: Resource, signal: AbortSignal): Promise<void> {
     const objects = this.options.objects.get(resource.name) ?? [];
     if (resource.sort === "job") await this.deleteJobs(objects);
+    for (const object of objects) await this.options.applier.lookup(object);
     const applied: LiveObject[] = [];
     for (const object of objects) {
       const { outcome, live } = await this.options.applier.apply(object);
