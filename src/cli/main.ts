@@ -165,6 +165,18 @@ export async function main(
     );
 
   program
+    .command("cluster")
+    .description("create or delete a local k3d or kind cluster from the rendered config")
+    .argument("<action>", "create or delete")
+    .option("--provider <provider>", "k3d or kind (default: whichever is installed, k3d first)")
+    .action(async (action: string, opts: { provider?: string }) => {
+      if (action !== "create" && action !== "delete")
+        throw new UsageError(`parity cluster ${action}: the action is create or delete`);
+      const { clusterCommand } = await import("./commands/cluster.js");
+      code = await clusterCommand({ file: file(), action, ...opts }, output);
+    });
+
+  program
     .command("schema")
     .description("print the JSON Schema of parity.yaml (for editors)")
     .action(async () => {

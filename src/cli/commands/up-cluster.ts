@@ -37,6 +37,7 @@ export async function upClusterCommand(
       projectDir: project.dir,
       plan,
       report,
+      info: (message) => output.info(message),
       signal: interrupt.signal,
     }).finally(() => view?.close());
     const { client } = result.session;

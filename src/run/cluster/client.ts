@@ -177,7 +177,13 @@ export class KubeClient {
     onLine: (line: string) => void,
     signal: AbortSignal,
   ): Promise<void> {
+    if (signal.aborted) return;
     const res = await this.open(path, { query });
+    // Aborted while the request was on its way: its listener below would never fire.
+    if (signal.aborted) {
+      res.destroy();
+      return;
+    }
     const code = res.statusCode ?? 0;
     if (code < 200 || code >= 300) return this.fail(res, "GET", path);
     res.setEncoding("utf8");

@@ -6,6 +6,7 @@ import { selectResources } from "../selection.js";
 import { Applier, digestOf, displayName, APPLIED_ANNOTATION } from "./apply.js";
 import { connect, type ClusterSession } from "./session.js";
 import type { ClusterSelection } from "./kubeconfig.js";
+import { prepareImages } from "./app-images.js";
 import { loadStack } from "./inventory.js";
 import { verdictOf, type LiveObject } from "./readiness.js";
 import { ClusterTarget } from "./target.js";
@@ -17,6 +18,8 @@ export interface ClusterUpOptions extends ClusterSelection {
   report: Reporter;
   signal: AbortSignal;
   onApplied?: (object: string, outcome: string) => void;
+  /** Image builds and loads, and other steps before the walk. */
+  info?: (message: string) => void;
 }
 
 export interface ClusterUpResult extends WalkResult {
@@ -37,6 +40,16 @@ export async function upCluster(options: ClusterUpOptions): Promise<ClusterUpRes
   const session = await connect(options, options.plan);
   const { plan } = session;
   const { objects, setup, live } = await loadStack(session, options.projectDir);
+  const info = options.info ?? (() => {});
+  await prepareImages(
+    plan,
+    options.projectDir,
+    objects,
+    session.client.cluster,
+    (step) => info(`${step.message}${step.argv ? `: ${step.argv.join(" ")}` : ""}`),
+    (message) => info(`warning: ${message}`),
+    options.signal,
+  );
   const applier = new Applier(session.client, session.discovery, plan.namespace, plan.stack, live);
   for (const object of setup) {
     const { outcome } = await applier.apply(object);
