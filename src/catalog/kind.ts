@@ -55,6 +55,11 @@ export interface ServiceProfile {
    * answers; used by the initContainers that make dependents wait. The password is in `$PASSWORD`.
    */
   waitScript(host: string, port: number): string;
+  /**
+   * For a database: the same, until the database accepts the credentials ($PGPASSWORD) AND one of
+   * `tables` shows that migrations were applied; what an app waits for.
+   */
+  schemaWaitScript?(host: string, port: number, tables: readonly string[]): string;
 }
 
 /** A dependency kind of the catalog: one module each. Its spec rules are part of it. */
@@ -136,6 +141,8 @@ export interface LocalRecipe {
   server(ctx: LocalContext): LocalProcess;
   /** One readiness attempt: a real login with the generated credentials; rejects when not ready. */
   ready(ctx: LocalContext): Promise<void>;
+  /** For a database: one attempt to find applied migrations in `tables`; rejects with why not. */
+  schemaReady?(ctx: LocalContext, tables: readonly string[]): Promise<void>;
   /** The signal for a clean, fast shutdown. */
   readonly stopSignal: NodeJS.Signals;
   /**

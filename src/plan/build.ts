@@ -1,3 +1,4 @@
+import { MIGRATION_TABLES } from "../catalog/postgres/schema.js";
 import { kindOf } from "../catalog/index.js";
 import { topologicalLevels } from "../graph/dag.js";
 import type {
@@ -46,7 +47,9 @@ export function buildPlan(spec: Spec, secrets: SecretSource): Plan {
   const planned: Resource[] = [
     ...services,
     ...jobs,
-    ...apps.map(([name, app]) => planApp(name, app, jobsBefore(name, jobNames, explicit), byName)),
+    ...apps.map(([name, app]) =>
+      planApp(name, app, jobsBefore(name, jobNames, explicit), byName, jobs),
+    ),
   ];
   const deps = new Map(planned.map((r) => [r.name, r.after]));
   return {
@@ -117,8 +120,36 @@ function planJob(
     uses: job.uses,
     env: wireEnv(job.uses, job.env, services),
     resources: withDefaults(job.resources, JOB_RESOURCES),
+    schema: migratedSchema(job, services),
     spec: job,
   };
+}
+
+/**
+ * The database a job migrates: by default the first postgres service a job that is not dev uses
+ * (a migration), unless its `schema` is false.
+ */
+function migratedSchema(
+  job: JobSpec,
+  services: ReadonlyMap<string, ServiceResource>,
+): JobResource["schema"] {
+  if (job.schema === false || (job.dev && !job.schema)) return undefined;
+  const service = job.uses.find((u) => services.get(u)?.kind === "postgres");
+  if (!service) return undefined;
+  return { service, tables: job.schema?.table ? [job.schema.table] : [...MIGRATION_TABLES] };
+}
+
+/** What an app waits for beyond its services answering: the schema its jobs migrate. */
+function schemaWaits(
+  uses: readonly string[],
+  jobs: readonly JobResource[],
+): AppResource["schemaWaits"] {
+  return uses.flatMap((service) => {
+    const tables = unique(
+      jobs.flatMap((j) => (j.schema?.service === service ? j.schema.tables : [])),
+    );
+    return tables.length ? [{ service, tables }] : [];
+  });
 }
 
 function planApp(
@@ -126,6 +157,7 @@ function planApp(
   app: AppSpec,
   jobs: string[],
   services: ReadonlyMap<string, ServiceResource>,
+  migrations: readonly JobResource[],
 ): AppResource {
   const command = app.command ? toArgv(app.command) : undefined;
   const chart =
@@ -150,6 +182,7 @@ function planApp(
     uses: app.uses,
     env: wireEnv(app.uses, app.env, services),
     resources: withDefaults(app.resources, APP_RESOURCES),
+    schemaWaits: schemaWaits(app.uses, migrations),
     spec: app,
   };
 }

@@ -58,6 +58,8 @@ export interface JobResource extends ResourceBase {
   uses: string[];
   env: EnvVar[];
   resources: Required<ResourcesSpec>;
+  /** The database whose schema this job migrates, and the tables that show it did. */
+  schema: { service: string; tables: string[] } | undefined;
   spec: JobSpec;
 }
 
@@ -75,6 +77,8 @@ export interface AppResource extends ResourceBase {
   uses: string[];
   env: EnvVar[];
   resources: Required<ResourcesSpec>;
+  /** Databases whose schema must be there (migrations applied) before the app starts. */
+  schemaWaits: Array<{ service: string; tables: string[] }>;
   spec: AppSpec;
 }
 

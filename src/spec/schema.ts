@@ -121,6 +121,26 @@ export const jobSchema = z.strictObject({
     .describe("development only (a seed): kept out of the staging manifests"),
   env: envMap.default({}),
   timeout: z.number().int().positive().default(600).describe("seconds before the job is failed"),
+  schema: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        table: z
+          .string()
+          .regex(
+            /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/,
+            "must be a table name, optionally schema.table",
+          )
+          .optional()
+          .describe(
+            "the migration tool's history table (default: the first of the common tools' tables found)",
+          ),
+      }),
+    ])
+    .optional()
+    .describe(
+      "how the schema this job migrates is recognised, so apps wait for it; false: this job migrates nothing (default for a job that is not dev and uses a postgres service)",
+    ),
   resources: resources.optional(),
   local: local.optional(),
 });

@@ -109,7 +109,7 @@ describe("apps with build: on the cluster target", () => {
     });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toContain(
-      "warning: no container engine (docker, nerdctl or podman) on PATH: api not built; the cluster must already have it",
+      "warning: no container engine answers (docker, nerdctl or podman): api not built; the cluster must already have it",
     );
     const image = kubectl([
       "-n",

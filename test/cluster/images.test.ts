@@ -190,9 +190,16 @@ describe("engine and cluster detection", () => {
   it("takes docker first, with buildx only when `docker buildx version` works", () => {
     const withBuildx = fakeBin({ docker: "exit 0", podman: "exit 0" });
     expect(detectEngine(withBuildx.path)).toEqual({ name: "docker", buildx: true });
-    expect(withBuildx.calls()).toEqual(["docker buildx version"]);
-    const legacy = fakeBin({ docker: "exit 1" });
+    expect(withBuildx.calls()).toEqual(["docker info", "docker buildx version"]);
+    const legacy = fakeBin({ docker: '[ "$1" = info ] && exit 0; exit 1' });
     expect(detectEngine(legacy.path)).toEqual({ name: "docker", buildx: false });
+  });
+
+  it("passes over a docker client whose daemon does not answer", () => {
+    const clientOnly =
+      '[ "$1" = info ] && { echo "Cannot connect to the Docker daemon" >&2; exit 1; }; exit 0';
+    expect(detectEngine(fakeBin({ docker: clientOnly, podman: "" }).path)?.name).toBe("podman");
+    expect(detectEngine(fakeBin({ docker: clientOnly }).path)).toBeUndefined();
   });
 
   it("falls back to nerdctl, then podman, else none", () => {
@@ -314,6 +321,7 @@ describe("ensureImage", () => {
     const ref = `myapp:${contentTag(dir)}`;
     expect(cold).toEqual({ ref, built: true, loaded: true });
     expect(bin.calls()).toEqual([
+      "docker info",
       "docker buildx version",
       `docker image inspect ${ref}`,
       `docker buildx build --load -t ${ref} -f ${join(dir, "Dockerfile")} ${dir}`,
@@ -367,6 +375,7 @@ describe("ensureImage", () => {
   it("reports a failing build with its command and the tail of its output", async () => {
     const dir = context();
     const failing = `case "$1 $2" in
+  "info ") exit 0 ;;
   "buildx version") exit 0 ;;
   "image inspect") exit 1 ;;
 esac

@@ -13,7 +13,14 @@ const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "myapp");
  * kubectl's stderr, where the API server's warnings appear.
  */
 function applyStrict(files: string[], input?: string): string {
-  const args = ["apply", "--server-side", "--field-manager=render-test", "--validate=strict"];
+  // --force-conflicts: the shared StorageClass is already applied by the other stacks of the run.
+  const args = [
+    "apply",
+    "--server-side",
+    "--force-conflicts",
+    "--field-manager=render-test",
+    "--validate=strict",
+  ];
   const result = kubectl([...args, ...files.flatMap((f) => ["-f", f])], input);
   expect(result.code, result.stderr).toBe(0);
   return result.stderr;

@@ -40,6 +40,26 @@ describe("a failing job", { timeout: 120_000 }, () => {
   });
 });
 
+describe("a migration job that applies nothing", { timeout: 120_000 }, () => {
+  const ports = { postgres: 21732, redis: 21679, rabbitmq: 10972, app: 21380 };
+  // It makes the seed's table, as a hand-rolled script might, but records no migration.
+  const dir = prepareStack(ports, {
+    withoutRabbitmq: true,
+    migrate: `node -e "const pg = require('pg'); const c = new pg.Client({ connectionString: process.env.DATABASE_URL }); c.connect().then(() => c.query('create table if not exists items (id serial primary key, name text unique not null)')).then(() => c.end())"`,
+  });
+  afterAll(() => void parity(["down", "--volumes"], dir));
+
+  it("keeps the app from starting: the schema it waits for is not in the database", () => {
+    const up = parity(["up", "--detach"], dir);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/migrate\s+exited 0/);
+    expect(up.stderr).toMatch(
+      /✖ shop: the schema in postgres is not there \(not ready after 10 s \(last answer: no applied migration in pgmigrations, schema_migrations, .*\)\): did the migration job apply anything\?/,
+    );
+    expect(existsSync(join(dir, ".parity/logs/shop.log"))).toBe(false);
+  });
+});
+
 describe("before anything starts", { timeout: 60_000 }, () => {
   it("refuses a busy port, naming it and the process holding it", async () => {
     const ports = { postgres: 21632, redis: 21579, rabbitmq: 10872, app: 21280 };

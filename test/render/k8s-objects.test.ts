@@ -341,7 +341,8 @@ describe("myapp manifests: behaviour", () => {
         }
       }
     }
-    // DATABASE_URL (myapp, migrate, seed), REDIS_URL, AMQP_URL, redis --requirepass
-    expect(references).toBe(6);
+    // DATABASE_URL (myapp, migrate, seed), REDIS_URL, AMQP_URL, redis --requirepass, and the
+    // PGPASSWORD of myapp's schema wait
+    expect(references).toBe(7);
   });
 });

@@ -1,5 +1,6 @@
 import { majorOf, type DependencyKind } from "../kind.js";
 import { postgresLocal } from "./local.js";
+import { schemaWaitScript } from "./schema.js";
 
 const PORT = 5432;
 
@@ -47,6 +48,8 @@ export const postgres: DependencyKind = {
       urlEnv: "DATABASE_URL",
       url: ({ host, port }, password) =>
         `postgresql://${user}:${password}@${host}:${port}/${database}`,
+      schemaWaitScript: (host, port, tables) =>
+        schemaWaitScript(host, port, user, database, tables),
       waitScript: (host, port) =>
         `until pg_isready -h ${host} -p ${port} -U ${user} -d ${database}; do echo waiting for ${host}; sleep 2; done`,
     };

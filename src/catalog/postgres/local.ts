@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { LocalRecipe } from "../kind.js";
+import { schemaQuery } from "./schema.js";
 
 /** PostgreSQL as a process: initdb once with scram auth, then `postgres` on 127.0.0.1. */
 export const postgresLocal: LocalRecipe = {
@@ -78,6 +79,31 @@ export const postgresLocal: LocalRecipe = {
     }
     try {
       await client.query("select 1");
+    } finally {
+      await client.end();
+    }
+  },
+  async schemaReady(ctx, tables) {
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: ctx.port,
+      user: ctx.user,
+      password: ctx.password,
+      database: ctx.database,
+      connectionTimeoutMillis: 2000,
+    });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      for (const table of tables) {
+        const found = await client.query(schemaQuery(table)).then(
+          (r) => r.rowCount! > 0,
+          () => false,
+        );
+        if (found) return;
+      }
+      throw new Error(`no applied migration in ${tables.join(", ")}`);
     } finally {
       await client.end();
     }

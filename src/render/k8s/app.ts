@@ -44,7 +44,7 @@ export function appObjects(plan: Plan, app: AppResource): K8sObject[] {
       template: {
         metadata: { labels: metadata(plan, app.name, "app").labels },
         spec: {
-          initContainers: waitContainers(plan, app.uses),
+          initContainers: waitContainers(plan, app.uses, app.schemaWaits),
           containers: [container],
         },
       },

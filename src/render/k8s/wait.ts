@@ -8,18 +8,32 @@ import { secretEnv } from "./env.js";
 export function waitContainers(
   plan: Plan,
   uses: readonly string[],
+  schemaWaits: ReadonlyArray<{ service: string; tables: string[] }> = [],
 ): Array<Record<string, unknown>> {
   return uses.map((name) => {
     const service = plan.resources.find(
       (r): r is ServiceResource => r.sort === "service" && r.name === name,
     )!;
     const port = service.profile.ports[0]!.port;
+    // An app waits for the schema too: the database must accept its credentials and show that
+    // the migrations ran. Never the migrations themselves: with replicas, they would race.
+    const tables = schemaWaits.find((w) => w.service === name)?.tables;
+    const schema = tables && service.profile.schemaWaitScript?.(name, port, tables);
     return {
       name: `wait-for-${name}`,
       image: service.profile.image,
       imagePullPolicy: "IfNotPresent",
-      command: ["sh", "-c", service.profile.waitScript(name, port)],
-      env: [secretEnv("PASSWORD", service.secretName)],
+      command: [
+        "sh",
+        "-c",
+        schema
+          ? `${service.profile.waitScript(name, port)}\n${schema}`
+          : service.profile.waitScript(name, port),
+      ],
+      env: [
+        secretEnv("PASSWORD", service.secretName),
+        ...(schema ? [{ name: "PGPASSWORD", value: "$(PASSWORD)" }] : []),
+      ],
       resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
     };
   });

@@ -55,7 +55,7 @@ export async function prepareImages(
   const engine = detectEngine();
   if (!engine) {
     warn(
-      `no container engine (docker, nerdctl or podman) on PATH: ${[...wanted.keys()].join(", ")} not built; the cluster must already have ${wanted.size > 1 ? "them" : "it"}`,
+      `no container engine answers (docker, nerdctl or podman): ${[...wanted.keys()].join(", ")} not built; the cluster must already have ${wanted.size > 1 ? "them" : "it"}`,
     );
     return;
   }

@@ -257,20 +257,21 @@ export const ENGINE_HINT =
   "install Docker (https://docs.docker.com/engine/install/), nerdctl or Podman (apt-get install podman)";
 
 /**
- * The first of docker, nerdctl, podman on `path`. Docker builds through buildx when
- * `docker buildx version` works (the legacy builder is deprecated), else `docker build`.
+ * The first of docker, nerdctl, podman on `path` whose daemon answers (`info`): a client without
+ * its engine, as on a machine that only has the docker CLI, builds nothing. Docker builds through
+ * buildx when `docker buildx version` works (the legacy builder is deprecated), else `docker build`.
  */
 export function detectEngine(path = process.env.PATH ?? ""): Engine | undefined {
-  for (const name of ["docker", "nerdctl", "podman"] as const) {
-    const executable = which(name, path);
-    if (!executable) continue;
-    if (name !== "docker") return { name, buildx: false };
-    const probe = spawnSync(executable, ["buildx", "version"], {
+  const answers = (executable: string, args: string[]) =>
+    spawnSync(executable, args, {
       stdio: "ignore",
       timeout: 10_000,
       env: { ...process.env, PATH: path },
-    });
-    return { name, buildx: probe.status === 0 };
+    }).status === 0;
+  for (const name of ["docker", "nerdctl", "podman"] as const) {
+    const executable = which(name, path);
+    if (!executable || !answers(executable, ["info"])) continue;
+    return { name, buildx: name === "docker" && answers(executable, ["buildx", "version"]) };
   }
   return undefined;
 }

@@ -31,6 +31,7 @@ import { httpReady } from "./http-ready.js";
 
 const SERVICE_READY_TIMEOUT_MS = 120_000;
 const APP_READY_TIMEOUT_MS = 60_000;
+const SCHEMA_TIMEOUT_MS = 10_000;
 
 export interface LocalTargetOptions {
   projectDir: string;
@@ -190,6 +191,31 @@ export class LocalTarget implements ResourceRunner {
     }
   }
 
+  /**
+   * As the app's pods do in the cluster: before it starts, each database it uses must accept the
+   * credentials and show applied migrations. The jobs have run by now, so a short wait decides.
+   */
+  private async waitForSchema(app: AppResource, signal: AbortSignal): Promise<void> {
+    for (const wait of app.schemaWaits) {
+      const service = this.options.plan.resources.find(
+        (r): r is ServiceResource => r.sort === "service" && r.name === wait.service,
+      )!;
+      const check = kindOf(service.kind).local.schemaReady;
+      if (!check) continue;
+      const outcome = await pollUntil(() => check(this.context(service), wait.tables), {
+        timeoutMs: SCHEMA_TIMEOUT_MS,
+        clock: this.clock,
+        signal,
+      });
+      if (!outcome.ok) {
+        throw new ResourceFailed(
+          app.name,
+          `the schema in ${wait.service} is not there (${outcome.reason}): did the migration job apply anything? Name its history table with jobs.<job>.schema.table, or set schema: false`,
+        );
+      }
+    }
+  }
+
   private async runApp(app: AppResource, signal: AbortSignal): Promise<void> {
     if (!app.localCommand) {
       throw new ResourceFailed(
@@ -197,6 +223,7 @@ export class LocalTarget implements ResourceRunner {
         "has no command for the local target: set apps." + app.name + ".local.command",
       );
     }
+    await this.waitForSchema(app, signal);
     const log = this.prepareLog(app.name);
     const [command, ...args] = app.localCommand;
     const port = appHostPort(app);

@@ -89,3 +89,35 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: [ALL]
 {{- end }}
+
+{{/*
+An initContainer that holds a pod until PostgreSQL accepts the app's credentials and the
+migrations are in: the migrate Job's history table holds a row.
+*/}}
+{{- define "myapp.waitForSchema" -}}
+- name: wait-for-schema
+  image: {{ .Values.postgres.waitImage | quote }}
+  imagePullPolicy: IfNotPresent
+  command:
+    - sh
+    - -c
+    - >-
+      until [ "$(psql -h {{ .Values.postgres.host }} -p {{ .Values.postgres.port }}
+      -U {{ .Values.postgres.user }} -d {{ .Values.postgres.database }}
+      -XtAc 'select 1 from {{ .Values.postgres.schemaTable }} limit 1' 2>/dev/null)" = 1 ];
+      do echo "waiting for the schema in {{ .Values.postgres.host }}"; sleep 2; done
+  env:
+    - name: PGPASSWORD
+      valueFrom:
+        secretKeyRef:
+          name: {{ .Values.postgres.secret }}
+          key: {{ .Values.postgres.secretKey }}
+  securityContext:
+    {{- include "myapp.securityContext" . | nindent 4 }}
+  resources:
+    requests:
+      cpu: 10m
+      memory: 32Mi
+    limits:
+      memory: 128Mi
+{{- end }}
