@@ -73,8 +73,10 @@ describe(
       const wait = renderedWait();
       expect(wait.env.map((e) => e.name)).toEqual(["PASSWORD", "PGPASSWORD"]);
       expect(wait.env[1]!.value).toBe("$(PASSWORD)");
-      expect(wait.command[2]).toContain("select 1 from pgmigrations limit 1");
-      expect(wait.command[2]).toContain("select 1 from schema_migrations limit 1");
+      expect(wait.command[2]).toContain(
+        "for t in pgmigrations schema_migrations flyway_schema_history ",
+      );
+      expect(wait.command[2]).toContain('-XtAc "select 1 from $t limit 1"');
     });
 
     it("holds the pod while no migration is recorded, and with a wrong password; lets it go once one is", async () => {
