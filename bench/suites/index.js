@@ -2,6 +2,7 @@ import * as render from "./render.js";
 import * as up from "./up.js";
 import * as myapp from "./myapp.js";
 import * as check from "./check.js";
+import * as cluster from "./cluster.js";
 
 /** Every benchmark suite, in the order results.md lists them. */
 export const suites = [
@@ -9,4 +10,5 @@ export const suites = [
   { name: "up", run: up.run },
   { name: "myapp", run: myapp.run },
   { name: "check", run: check.run },
+  { name: "cluster", run: cluster.run },
 ];
