@@ -15,6 +15,46 @@ export const NODE_NAME = "testbed-node";
 export type Component =
   "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "kwok" | "provisioner";
 
+/** The line every simulated container's log holds: what `kubectl logs` gets through the API server. */
+export const POD_LOG_LINE = "parity testbed: KWOK simulates this container; nothing ran";
+
+/**
+ * A pod's port P is carried to 127.0.0.1:(P + this): a test starts the real server there and
+ * reaches it through the API server's port-forward, as a user reaches a real pod.
+ */
+export const FORWARD_OFFSET = 30_000;
+export const FORWARDED_PORTS = [5432, 6379, 5672, 15672, 8080] as const;
+
+/** KWOK's logs and port-forward configuration: what its kubelet API answers. */
+function writeKwokIo(dir: string): void {
+  const podLog = join(dir, "pod.log");
+  // KWOK serves container logs in the CRI format a kubelet keeps them in.
+  writeFileSync(podLog, `2026-01-01T00:00:00.000000000Z stdout F ${POD_LOG_LINE}\n`);
+  const forwards = FORWARDED_PORTS.map(
+    (p) => `    - ports: [${p}]\n      target: { address: 127.0.0.1, port: ${p + FORWARD_OFFSET} }`,
+  );
+  writeFileSync(
+    join(dir, "kwok-io.yaml"),
+    [
+      "apiVersion: kwok.x-k8s.io/v1alpha1",
+      "kind: ClusterLogs",
+      "metadata: { name: every-pod }",
+      "spec:",
+      "  logs:",
+      `    - logsFile: ${podLog}`,
+      `      previousLogsFile: ${podLog}`,
+      "---",
+      "apiVersion: kwok.x-k8s.io/v1alpha1",
+      "kind: ClusterPortForward",
+      "metadata: { name: every-pod }",
+      "spec:",
+      "  forwards:",
+      ...forwards,
+      "",
+    ].join("\n"),
+  );
+}
+
 /** How to start one component again: what `restart` needs, recorded in the state file. */
 interface ComponentRecord {
   command: string;
@@ -189,9 +229,12 @@ function componentArgs(
       [
         `--kubeconfig=${kubeconfigs.kwok}`,
         `--config=${join(TESTBED_DIR, "stages.yaml")}`,
+        `--config=${join(dir, "kwok-io.yaml")}`,
         "--manage-all-nodes=true",
         "--node-ip=127.0.0.1",
         `--server-address=127.0.0.1:${ports.kwok}`,
+        // The node's kubelet port, which the API server dials for logs and port-forward.
+        `--node-port=${ports.kwok}`,
         "--node-lease-duration-seconds=40",
         "--cidr=10.244.0.0/16",
       ],
@@ -304,6 +347,7 @@ export async function startTestbed(binaries: Binaries, dir: string): Promise<Tes
     kubeconfig(server, pki.ca.cert, pki.scheduler, "system:kube-scheduler"),
   );
   writeFileSync(configs.kwok, kubeconfig(server, pki.ca.cert, pki.kwok, "kwok"));
+  writeKwokIo(dir);
   writeState(state);
 
   const plan = componentArgs(binaries, state, pki, configs);

@@ -86,7 +86,7 @@ export async function run() {
       const k = project(`bench-k${round}`);
       exec(process.execPath, [bin, "render"], { cwd: k, env });
       const cold = timed(() =>
-        exec(process.execPath, [bin, "up", "--target", "cluster"], { cwd: p, env }),
+        exec(process.execPath, [bin, "up", "--target", "cluster", "--no-forward"], { cwd: p, env }),
       );
       parityTimes.push(cold.ms);
       const ns = `bench-k${round}`;
@@ -129,7 +129,7 @@ export async function run() {
       });
       kubectlTimes.push(viaKubectl.ms);
       const again = timed(() =>
-        exec(process.execPath, [bin, "up", "--target", "cluster"], { cwd: p, env }),
+        exec(process.execPath, [bin, "up", "--target", "cluster", "--no-forward"], { cwd: p, env }),
       );
       warm.push(again.ms);
       requests = /\((\d+ API requests, \d+ writes)\)/.exec(again.out.stderr)?.[1] ?? "?";

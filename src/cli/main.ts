@@ -56,6 +56,7 @@ export async function main(
     .argument("[resources...]", "resources to start; default: all")
     .option("-d, --detach", "return once everything is ready and leave it running")
     .option("--fresh", "wipe the data of the named services (default: all) first")
+    .option("--no-forward", "cluster target: no port forwards; return once the stack is ready")
     .action(async (names: string[], opts: UpFlags) => {
       const tty = process.stderr.isTTY && !process.env.CI ? process.stderr : undefined;
       if (clusterTarget(opts)) {
@@ -164,6 +165,13 @@ export async function main(
       },
     );
 
+  // The detached holder of the cluster target's port forwards, started by `up --detach`.
+  targeted(program.command("forward", { hidden: true })).action(async (opts: ClusterFlags) => {
+    clusterTarget(opts);
+    const { forwardCommand } = await import("./commands/up-cluster.js");
+    code = await forwardCommand({ file: file(), ...opts }, output);
+  });
+
   program
     .command("cluster")
     .description("create or delete a local k3d or kind cluster from the rendered config")
@@ -202,6 +210,7 @@ interface ClusterFlags {
 interface UpFlags extends ClusterFlags {
   detach?: boolean;
   fresh?: boolean;
+  forward?: boolean;
 }
 
 /** Whether a command goes to the cluster target; cluster flags without it are a usage error. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { restartComponent, userKubeconfig } from "../../testbed/control-plane.js";
+import { POD_LOG_LINE, restartComponent, userKubeconfig } from "../../testbed/control-plane.js";
 import {
   clusterProject,
   kubectl,
@@ -35,13 +35,13 @@ describe("the cluster target when things go wrong", () => {
   it("stops the walk at a failed Job, at once, with its reason; the app never starts", () => {
     testbed();
     const dir = clusterProject(stack("fail-job", { job: "fail" }));
-    const up = parityOnCluster(["up", "--target", "cluster"], dir);
+    const up = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(
       /✖ migrate: job\/migrate: job failed: PodFailurePolicy: .*exit code 1/,
     );
-    // The tail of the pod's log, or why the kubelet gave none: always shown under the failure.
-    expect(up.stderr).toMatch(/\n {2}│ /);
+    // The tail of the failed pod's log, through the API server from the (simulated) kubelet.
+    expect(up.stderr).toContain(`  │ ${POD_LOG_LINE}`);
     expect(progress(up.stderr)).toContainEqual({
       name: "api",
       what: "skipped: not started: migrate failed",
@@ -62,7 +62,7 @@ describe("the cluster target when things go wrong", () => {
   ])("fails an app whose pod is in %s without waiting for a timeout", (simulate, message) => {
     const dir = clusterProject(stack(simulate, { app: simulate }));
     const started = Date.now();
-    const up = parityOnCluster(["up", "--target", "cluster"], dir);
+    const up = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(message);
     // Far below the 300 s readiness deadline: the state of the pod decided it.
@@ -75,7 +75,7 @@ describe("the cluster target when things go wrong", () => {
     expect(
       kubectl(["-n", "foreign", "create", "deployment", "api", "--image=someone/else:1"]).code,
     ).toBe(0);
-    const up = parityOnCluster(["up", "--target", "cluster"], dir);
+    const up = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(
       /deployment\/api already exists in namespace "foreign" and parity did not create it \(managed by: [^)]*kubectl-create/,
@@ -103,11 +103,15 @@ describe("the cluster target when things go wrong", () => {
     const bed = testbed();
     const dir = clusterProject(stack("resume", { app: "slow" }));
     let restarted: Promise<void> | undefined;
-    const up = await parityOnClusterAsync(["up", "--target", "cluster"], dir, (stderr) => {
-      // The app's pod turns ready only after 8 s: restart the API server while parity waits.
-      if (!restarted && /api\s+starting/.test(stderr))
-        restarted = restartComponent(bed.dir, "kube-apiserver");
-    });
+    const up = await parityOnClusterAsync(
+      ["up", "--target", "cluster", "--no-forward"],
+      dir,
+      (stderr) => {
+        // The app's pod turns ready only after 8 s: restart the API server while parity waits.
+        if (!restarted && /api\s+starting/.test(stderr))
+          restarted = restartComponent(bed.dir, "kube-apiserver");
+      },
+    );
     expect(restarted).toBeDefined();
     await restarted;
     expect(up.stderr).toContain("resume is up in namespace resume");
@@ -127,7 +131,10 @@ describe("the cluster target's one-line errors", () => {
       "https://127.0.0.1:1",
     );
     writeFileSync(config, text);
-    const up = parityOnCluster(["up", "--target", "cluster", "--kubeconfig", config], dir());
+    const up = parityOnCluster(
+      ["up", "--target", "cluster", "--no-forward", "--kubeconfig", config],
+      dir(),
+    );
     expect(up.code).toBe(1);
     expect(up.stderr.trim()).toBe(
       'cannot reach the cluster of context "parity-testbed" (https://127.0.0.1:1): connection refused (is the cluster running?)',
@@ -137,7 +144,10 @@ describe("the cluster target's one-line errors", () => {
   it("names the verb and the resource of a 403", () => {
     const project = dir();
     const config = userKubeconfig(testbed().dir, "nobody");
-    const up = parityOnCluster(["up", "--target", "cluster", "--kubeconfig", config], project);
+    const up = parityOnCluster(
+      ["up", "--target", "cluster", "--no-forward", "--kubeconfig", config],
+      project,
+    );
     expect(up.code).toBe(1);
     expect(up.stderr.trim().split("\n")).toHaveLength(1);
     expect(up.stderr).toMatch(/forbidden to get \S+ .*: .*User "nobody" cannot/);
@@ -147,14 +157,20 @@ describe("the cluster target's one-line errors", () => {
     const project = dir();
     const config = join(project, "broken.kubeconfig");
     writeFileSync(config, "apiVersion: v1\nclusters: [\n");
-    const up = parityOnCluster(["up", "--target", "cluster", "--kubeconfig", config], project);
+    const up = parityOnCluster(
+      ["up", "--target", "cluster", "--no-forward", "--kubeconfig", config],
+      project,
+    );
     expect(up.code).toBe(1);
     expect(up.stderr.trim()).toMatch(new RegExp(`^kubeconfig ${config} does not parse: `));
     expect(up.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("names a context that does not exist, and the ones that do", () => {
-    const up = parityOnCluster(["up", "--target", "cluster", "--context", "nope"], dir());
+    const up = parityOnCluster(
+      ["up", "--target", "cluster", "--no-forward", "--context", "nope"],
+      dir(),
+    );
     expect(up.code).toBe(1);
     expect(up.stderr.trim()).toMatch(/^no context "nope" in \S+ \(contexts: parity-testbed\)$/);
   });

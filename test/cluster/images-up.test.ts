@@ -61,7 +61,7 @@ describe("apps with build: on the cluster target", () => {
       PARITY_REGISTRY: "registry.test/team",
     };
 
-    const up = parityOnCluster(["up", "--target", "cluster"], dir, env);
+    const up = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir, env);
     expect(up.code, up.stderr).toBe(0);
     const builds = docker.calls().filter((c) => c.startsWith("build "));
     expect(builds).toHaveLength(1);
@@ -84,7 +84,7 @@ describe("apps with build: on the cluster target", () => {
       expect(image.stdout, name).toBe(tag);
     }
 
-    const again = parityOnCluster(["up", "--target", "cluster"], dir, env);
+    const again = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir, env);
     expect(again.code, again.stderr).toBe(0);
     expect(docker.calls().filter((c) => c.startsWith("build "))).toHaveLength(1);
     expect(again.stderr).toContain(`${tag}: already built`);
@@ -92,7 +92,7 @@ describe("apps with build: on the cluster target", () => {
 
     // A changed source is a new tag, built and rolled out.
     writeFileSync(join(dir, "api", "server.js"), "console.log('hello')\n");
-    const changed = parityOnCluster(["up", "--target", "cluster"], dir, env);
+    const changed = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir, env);
     expect(changed.code, changed.stderr).toBe(0);
     const rebuilt = docker.calls().filter((c) => c.startsWith("build "));
     expect(rebuilt).toHaveLength(2);
@@ -104,7 +104,7 @@ describe("apps with build: on the cluster target", () => {
     mkdirSync(join(dir, "api"));
     writeFileSync(join(dir, "api", "Dockerfile"), "FROM scratch\n");
     const empty = mkdtempSync(join(tmpdir(), "parity-no-engine-"));
-    const up = parityOnCluster(["up", "--target", "cluster"], dir, {
+    const up = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir, {
       PATH: `${empty}:/usr/bin:/bin`,
     });
     expect(up.code, up.stderr).toBe(0);

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { POD_LOG_LINE } from "../../testbed/control-plane.js";
 import { kubectl, kubectlJson, parityOnCluster, progress, testbed } from "../helpers/testbed.js";
 
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "myapp");
@@ -38,7 +39,7 @@ describe("examples/myapp on the cluster target (a real control plane, pods by KW
       recursive: true,
       filter: (source) => !/[/\\](\.parity|node_modules|dist)$/.test(source),
     });
-    first = parityOnCluster(["up", "--target", "cluster"], dir);
+    first = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
   }, 120_000);
 
   it("brings the stack up and exits 0", () => {
@@ -106,7 +107,7 @@ describe("examples/myapp on the cluster target (a real control plane, pods by KW
 
   it("writes nothing on a second up with nothing changed, and says how much it asked", () => {
     const before = kubectlJson<Obj>(["-n", "myapp", "get", "job", "migrate"]);
-    const again = parityOnCluster(["up", "--target", "cluster"], dir);
+    const again = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
     expect(again.code).toBe(0);
     const counts = /\((\d+) API requests, (\d+) writes\)/.exec(again.stderr);
     expect(counts, again.stderr).not.toBeNull();
@@ -122,7 +123,7 @@ describe("examples/myapp on the cluster target (a real control plane, pods by KW
 
   it("runs a named job anew: a new Job object, waited to Complete", () => {
     const before = kubectlJson<Obj>(["-n", "myapp", "get", "job", "migrate"]);
-    const again = parityOnCluster(["up", "--target", "cluster", "migrate"], dir);
+    const again = parityOnCluster(["up", "--target", "cluster", "--no-forward", "migrate"], dir);
     expect(again.code, again.stderr).toBe(0);
     const after = kubectlJson<Obj>(["-n", "myapp", "get", "job", "migrate"]);
     expect(after.metadata.uid).not.toBe(before.metadata.uid);
@@ -149,6 +150,15 @@ describe("examples/myapp on the cluster target (a real control plane, pods by KW
     expect(byName.migrate!.state).toBe("exited");
     expect(byName.myapp!.state).toBe("ready");
     expect(status.stdout).not.toMatch(/password|secret-/i);
+  });
+
+  it("prints each resource's pod logs, prefixed by the resource", () => {
+    const logs = parityOnCluster(["logs", "--target", "cluster", "postgres", "myapp"], dir);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout.trim().split("\n").sort()).toEqual([
+      `myapp    | ${POD_LOG_LINE}`,
+      `postgres | ${POD_LOG_LINE}`,
+    ]);
   });
 
   it("deletes only the stack's objects on down, dependents first; claims only with --volumes", () => {

@@ -12,6 +12,9 @@ export async function downClusterCommand(
   const { plan, dir } = openProject(options.file);
   const { connect } = await import("../../run/cluster/session.js");
   const { downCluster } = await import("../../run/cluster/down.js");
+  const { stopForwarder } = await import("../../run/cluster/forwarder.js");
+  const { systemClock } = await import("../../run/local/poll.js");
+  if (await stopForwarder(dir, systemClock)) output.info("  stopped the port forwards");
   const session = await connect(options, plan);
   const outcome = await downCluster(session, dir, {
     volumes: Boolean(options.volumes),
