@@ -6,7 +6,7 @@ import { identityOf, isAlive, spawnLogged, type ProcessIdentity } from "../src/r
 import { pollUntil, systemClock } from "../src/run/local/poll.js";
 import { stopGroup } from "../src/run/local/stop.js";
 import type { Binaries } from "./build.js";
-import { createPki, kubeconfig, signClient, type KeyPair, type Pki } from "./pki.js";
+import { createPki, kubeconfig, signCert, type KeyPair, type Pki } from "./pki.js";
 import { TESTBED_DIR } from "./versions.js";
 
 /** The simulated node that every pod of the testbed lands on. */
@@ -430,7 +430,11 @@ export function userKubeconfig(dir: string, user: string): string {
   const state = readState(dir);
   if (!state) throw new Error(`testbed: not running in ${dir}`);
   const pki = pkiOf(dir);
-  const pair = signClient(join(dir, "pki"), pki.ca, `user-${user}`, `/CN=${user}`);
+  const pair = signCert(join(dir, "pki"), pki.ca, `user-${user}`, {
+    subject: `/CN=${user}`,
+    usage: "clientAuth",
+    days: 2,
+  });
   const path = join(dir, `${user}.kubeconfig`);
   writeFileSync(path, kubeconfig(state.server, pki.ca.cert, pair, user), { mode: 0o600 });
   return path;

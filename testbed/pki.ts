@@ -59,34 +59,8 @@ export function createPki(dir: string): Pki {
     "-addext",
     "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
   ]);
-  const sign = (name: string, subject: string, usage: string, san?: string): KeyPair => {
-    const pair = file(name);
-    openssl([
-      "req",
-      "-x509",
-      "-CA",
-      ca.cert,
-      "-CAkey",
-      ca.key,
-      ...EC,
-      "-keyout",
-      pair.key,
-      "-out",
-      pair.cert,
-      "-days",
-      "365",
-      "-subj",
-      subject,
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-      "-addext",
-      "keyUsage=critical,digitalSignature,keyEncipherment",
-      "-addext",
-      `extendedKeyUsage=${usage}`,
-      ...(san ? ["-addext", `subjectAltName=${san}`] : []),
-    ]);
-    return pair;
-  };
+  const sign = (name: string, subject: string, usage: string, san?: string): KeyPair =>
+    signCert(dir, ca, name, { subject, usage, days: 365, san });
   const serviceAccount = generateKeyPairSync("ec", {
     namedCurve: "P-256",
     publicKeyEncoding: { type: "spki", format: "pem" },
@@ -129,8 +103,13 @@ export function createPki(dir: string): Pki {
   };
 }
 
-/** A client certificate for another identity, signed by the testbed's CA (a user without RBAC roles, say). */
-export function signClient(dir: string, ca: KeyPair, name: string, subject: string): KeyPair {
+/** A certificate signed by the testbed's CA: a component's, or a user's (one without RBAC roles, say). */
+export function signCert(
+  dir: string,
+  ca: KeyPair,
+  name: string,
+  options: { subject: string; usage: string; days: number; san?: string | undefined },
+): KeyPair {
   const pair = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   openssl([
     "req",
@@ -145,13 +124,16 @@ export function signClient(dir: string, ca: KeyPair, name: string, subject: stri
     "-out",
     pair.cert,
     "-days",
-    "2",
+    String(options.days),
     "-subj",
-    subject,
+    options.subject,
     "-addext",
     "basicConstraints=critical,CA:FALSE",
     "-addext",
-    "extendedKeyUsage=clientAuth",
+    "keyUsage=critical,digitalSignature,keyEncipherment",
+    "-addext",
+    `extendedKeyUsage=${options.usage}`,
+    ...(options.san ? ["-addext", `subjectAltName=${options.san}`] : []),
   ]);
   return pair;
 }

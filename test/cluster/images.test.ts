@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, utimesSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, utimesSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { fakeBin } from "../helpers/fake-bin.js";
 import {
   buildCommands,
   clusterKindOf,
@@ -40,33 +41,6 @@ function context(files: Record<string, string> = {}): string {
     ...files,
   });
   return dir;
-}
-
-/**
- * A folder of fake executables: each records `name args…` into `log` (builtins only, so PATH can
- * be this folder alone), then runs its body.
- */
-function fakeBin(tools: Record<string, string>): {
-  path: string;
-  log: string;
-  calls: () => string[];
-} {
-  const dir = tempDir("bin");
-  const log = join(dir, "calls.log");
-  writeFileSync(log, "");
-  for (const [name, body] of Object.entries(tools)) {
-    const file = join(dir, name);
-    writeFileSync(
-      file,
-      `#!/bin/sh\nSTATE=${JSON.stringify(dir)}\nprintf '%s\\n' "\${0##*/} $*" >> ${JSON.stringify(log)}\n${body}\n`,
-    );
-    chmodSync(file, 0o755);
-  }
-  return {
-    path: dir,
-    log,
-    calls: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
-  };
 }
 
 /** A docker with buildx whose store is a marker file: inspect succeeds once a build ran. */

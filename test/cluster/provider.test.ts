@@ -1,48 +1,22 @@
 import {
   appendFileSync,
-  chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   realpathSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fakeBin } from "../helpers/fake-bin.js";
 import { clusterCommand } from "../../src/cli/commands/cluster.js";
 import type { Output } from "../../src/cli/output.js";
 import { ParityError } from "../../src/errors.js";
 import { openProject } from "../../src/cli/project.js";
 import { renderClusterConfigs } from "../../src/render/cluster-configs.js";
 import { copyFixture } from "../helpers/cli.js";
-
-/** Fake tools that record `name args…` (builtins only, so PATH can be their folder alone). */
-function fakeBin(tools: Record<string, string>): {
-  path: string;
-  state: string;
-  calls: () => string[];
-} {
-  const dir = mkdtempSync(join(tmpdir(), "parity-bin-"));
-  const log = join(dir, "calls.log");
-  writeFileSync(log, "");
-  for (const [name, body] of Object.entries(tools)) {
-    const file = join(dir, name);
-    writeFileSync(
-      file,
-      `#!/bin/sh\nSTATE=${JSON.stringify(dir)}\nprintf '%s\\n' "\${0##*/} $*" >> ${JSON.stringify(log)}\n${body}\n`,
-    );
-    chmodSync(file, 0o755);
-  }
-  return {
-    path: dir,
-    state: dir,
-    calls: () => readFileSync(log, "utf8").split("\n").filter(Boolean),
-  };
-}
 
 /** k3d with no cluster yet: `cluster get` fails; create records where it ran. */
 const K3D = `case "$1 $2" in
