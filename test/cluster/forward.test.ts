@@ -75,15 +75,10 @@ services:
     expect(first.stdout.trim(), first.stderr).toBe("1");
 
     // The StatefulSet makes a new postgres-0: the forward finds it on the next connection.
-    const before = kubectl([
-      "-n",
-      "forwarded",
-      "get",
-      "pod",
-      "postgres-0",
-      "-o",
-      "jsonpath={.metadata.uid}",
-    ]).stdout;
+    const podUid = () =>
+      kubectl(["-n", "forwarded", "get", "pod", "postgres-0", "-o", "jsonpath={.metadata.uid}"])
+        .stdout;
+    const before = podUid();
     expect(kubectl(["-n", "forwarded", "delete", "pod", "postgres-0", "--wait=true"]).code).toBe(0);
     expect(
       kubectl([
@@ -95,15 +90,7 @@ services:
         "--timeout=60s",
       ]).code,
     ).toBe(0);
-    const after = kubectl([
-      "-n",
-      "forwarded",
-      "get",
-      "pod",
-      "postgres-0",
-      "-o",
-      "jsonpath={.metadata.uid}",
-    ]).stdout;
+    const after = podUid();
     expect(after).not.toBe(before);
     const again = psql(HOST_PORT, password);
     expect(again.stdout.trim(), again.stderr).toBe("1");
