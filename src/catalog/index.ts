@@ -29,4 +29,5 @@ export type {
   LocalRecipe,
   LocalContext,
   LocalProcess,
+  NpmDistribution,
 } from "./kind.js";

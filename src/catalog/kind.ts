@@ -31,6 +31,8 @@ export interface NamedPort {
 /** Everything about one service that follows from its kind and options, before any target. */
 export interface ServiceProfile {
   image: string;
+  /** The image's tag: the version the spec asks for (`18.1`). */
+  version: string;
   /** Major version as a number when the tag starts with one (`17.7` → 17). */
   major: number | undefined;
   /** The main port first. */
@@ -112,10 +114,27 @@ export interface LocalFile {
   content: string;
 }
 
+/**
+ * Real server builds published as npm packages, one per platform, which the local target fetches
+ * by version into its cache so that it runs the version the image runs.
+ */
+export interface NpmDistribution {
+  /** The package for this platform, or undefined where none is published. */
+  packageFor(platform: NodeJS.Platform, arch: string): string | undefined;
+  /** The server's version in a package version (`18.1.0-beta.16` → `18.1.0`). */
+  serverVersion(packageVersion: string): string;
+  /** Where the executables are inside the unpacked package. */
+  readonly binDir: string;
+  /** What the package's install script does, which npm 11 does not run; given the package's root. */
+  hydrate(root: string): Promise<void>;
+}
+
 /** How to run a kind as a plain process on this machine: the `local` target's half of the catalog. */
 export interface LocalRecipe {
   /** Debian/Ubuntu package that provides the server. */
   readonly package: string;
+  /** Builds of the image's version from npm, tried before the system's server. */
+  readonly distribution?: NpmDistribution;
   /** Executables needed; each is looked up in `searchDirs`, then the `locator`'s directory, then on PATH. */
   readonly binaries: readonly string[];
   /** Directories to search first, newest first; `*` matches one path segment (versions). */
@@ -135,6 +154,8 @@ export interface LocalRecipe {
   files(ctx: LocalContext): LocalFile[];
   /** First start only: initialisation commands, run in order. */
   init(ctx: LocalContext): LocalProcess[];
+  /** The major version that made an existing data directory, when only that major opens it. */
+  dataVersion?(dataDir: string): string | undefined;
   /** A file in the data directory that exists once `init` has completed (else init runs again, on an emptied directory). */
   readonly initializedMarker?: string;
   /** The long-running server. */

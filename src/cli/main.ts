@@ -129,7 +129,7 @@ export async function main(
     .option("--install", "install missing packages with apt-get (as root)")
     .action(async (opts: { install?: boolean }) => {
       const { doctorCommand } = await import("./commands/doctor.js");
-      code = doctorCommand({ file: file(), ...opts }, output);
+      code = await doctorCommand({ file: file(), ...opts }, output);
     });
 
   program

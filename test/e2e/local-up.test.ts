@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -92,8 +93,31 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
     );
     for (const secret of secrets()) expect(masked.stdout).not.toContain(secret);
     const shell = parity(["env", "--format", "shell", "--show-secrets"], dir);
-    expect(shell.stdout).toContain(`export REDIS_URL='redis://:${secrets()[2] ?? ""}`.slice(0, 30));
+    expect(shell.stdout).toMatch(/export REDIS_URL='redis:\/\/default:[^@']+@127\.0\.0\.1:\d+\/0'/);
     expect(secrets().some((s) => shell.stdout.includes(s))).toBe(true);
+  });
+
+  it("runs the image's PostgreSQL version, reports it, and hands out URLs psql and redis-cli take as they are", () => {
+    const report = JSON.parse(parity(["status", "--json"], dir).stdout) as {
+      resources: Array<{ name: string; image?: string; version?: string }>;
+    };
+    const postgres = report.resources.find((r) => r.name === "postgres")!;
+    const major = postgres.image!.split(":")[1]!.split(".")[0]!;
+    expect(postgres.version?.split(".")[0]).toBe(major);
+
+    const env = Object.fromEntries(
+      [
+        ...parity(["env", "--format", "shell", "--show-secrets"], dir).stdout.matchAll(
+          /^export (\w+)='([^']*)'$/gm,
+        ),
+      ].map((m) => [m[1]!, m[2]!]),
+    );
+    const psql = spawnSync("psql", [env.DATABASE_URL!, "-At", "-c", "show server_version"], {
+      encoding: "utf8",
+    });
+    expect(psql.stdout.trim(), psql.stderr).toBe(postgres.version);
+    const redis = spawnSync("redis-cli", ["-u", env.REDIS_URL!, "ping"], { encoding: "utf8" });
+    expect(redis.stdout.trim(), redis.stderr).toBe("PONG");
   });
 
   it("restarts a service that died outside parity, replacing what it left behind", async () => {

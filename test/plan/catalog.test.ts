@@ -54,7 +54,7 @@ describe("catalog: redis", () => {
     expect(p.readiness).toMatchObject({
       exec: ["sh", "-c", "redis-cli -h 127.0.0.1 ping | grep -q PONG"],
     });
-    expect(p.url({ host: "redis", port: 6379 }, "pw")).toBe("redis://:pw@redis:6379/0");
+    expect(p.url({ host: "redis", port: 6379 }, "pw")).toBe("redis://default:pw@redis:6379/0");
   });
 });
 

@@ -71,7 +71,9 @@ describe("buildPlan: env wiring", () => {
       cluster: "postgresql://myapp:$(POSTGRES_PASSWORD)@postgres:5432/orders",
       host: "postgresql://myapp:secret-postgres_password-value@127.0.0.1:5432/orders",
     });
-    expect(url("REDIS_URL")).toMatchObject({ cluster: "redis://:$(REDIS_PASSWORD)@redis:6379/0" });
+    expect(url("REDIS_URL")).toMatchObject({
+      cluster: "redis://default:$(REDIS_PASSWORD)@redis:6379/0",
+    });
     expect(url("AMQP_URL")).toMatchObject({
       cluster: "amqp://myapp:$(RABBITMQ_PASSWORD)@rabbitmq:5672/%2F",
     });

@@ -78,7 +78,7 @@ describe("localEnv", () => {
       POSTGRES_PASSWORD: "p@ss/w:rd",
       DATABASE_URL: "postgresql://shop:p%40ss%2Fw%3Ard@127.0.0.1:25432/shop",
       REDIS_PASSWORD: "r3d1s#key",
-      REDIS_URL: "redis://:r3d1s%23key@127.0.0.1:26379/0",
+      REDIS_URL: "redis://default:r3d1s%23key@127.0.0.1:26379/0",
       RABBITMQ_PASSWORD: "plainrabbit",
       AMQP_URL: "amqp://shop:plainrabbit@127.0.0.1:5672/%2F",
       LOG_LEVEL: "debug",
@@ -149,7 +149,7 @@ describe("redact", () => {
     expect(endpoints).toContainEqual({
       resource: "redis",
       label: "redis",
-      url: "redis://:***@127.0.0.1:26379/0",
+      url: "redis://default:***@127.0.0.1:26379/0",
     });
     expect(endpoints).toContainEqual({
       resource: "shop",

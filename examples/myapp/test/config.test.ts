@@ -4,7 +4,7 @@ import { runProgram } from "./helpers.js";
 
 const GOOD = {
   DATABASE_URL: "postgresql://myapp:pw@127.0.0.1:5432/myapp",
-  REDIS_URL: "redis://:pw@127.0.0.1:6379/0",
+  REDIS_URL: "redis://default:pw@127.0.0.1:6379/0",
   AMQP_URL: "amqp://myapp:pw@127.0.0.1:5672/%2F",
 };
 const ALL = ["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PORT", "LOG_LEVEL"] as const;

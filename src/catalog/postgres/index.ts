@@ -22,6 +22,7 @@ export const postgres: DependencyKind = {
     const ready = ["pg_isready", "-h", "127.0.0.1", "-p", String(PORT), "-U", user, "-d", database];
     return {
       image: `${service.image ?? "postgres"}:${version}`,
+      version,
       major,
       ports: [{ name: "postgres", port: PORT }],
       component: "database",

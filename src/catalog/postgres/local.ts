@@ -1,10 +1,13 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalRecipe } from "../kind.js";
+import { postgresDistribution } from "./distribution.js";
 import { schemaQuery } from "./schema.js";
 
 /** PostgreSQL as a process: initdb once with scram auth, then `postgres` on 127.0.0.1. */
 export const postgresLocal: LocalRecipe = {
   package: "postgresql",
+  distribution: postgresDistribution,
   binaries: ["initdb", "postgres"],
   // Debian keeps one directory per major version: the spec's major first, then the newest.
   searchDirs: (major) => [
@@ -18,6 +21,14 @@ export const postgresLocal: LocalRecipe = {
   extraPorts: () => ({}),
   files: (ctx) => [{ path: join(ctx.runDir, "pwfile"), content: `${ctx.password}\n` }],
   initializedMarker: "PG_VERSION",
+  // A data directory opens only in the major that made it (pg_upgrade aside).
+  dataVersion(dataDir) {
+    try {
+      return readFileSync(join(dataDir, "PG_VERSION"), "utf8").trim();
+    } catch {
+      return undefined;
+    }
+  },
   init: (ctx) => [
     {
       bin: "initdb",

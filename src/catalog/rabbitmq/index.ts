@@ -25,6 +25,7 @@ export const rabbitmq: DependencyKind = {
     const vhost = service.vhost ?? "/";
     return {
       image: `${service.image ?? "rabbitmq"}:${tag}`,
+      version,
       major: majorOf(version),
       ports: [
         { name: "amqp", port: PORT },

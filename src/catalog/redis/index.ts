@@ -18,6 +18,7 @@ export const redis: DependencyKind = {
       : ["--save", "", "--appendonly", "no"];
     return {
       image: `${service.image ?? "redis"}:${version}`,
+      version,
       major: majorOf(version),
       ports: [{ name: "redis", port: PORT }],
       component: "cache",
@@ -39,7 +40,9 @@ export const redis: DependencyKind = {
       user: undefined,
       database: "0",
       urlEnv: "REDIS_URL",
-      url: ({ host, port }, password) => `redis://:${password}@${host}:${port}/0`,
+      // The `default` user by name: redis-cli 7 sends an empty user for `redis://:pw@`, which
+      // Redis 6+ refuses (WRONGPASS); every client accepts `default:pw`.
+      url: ({ host, port }, password) => `redis://default:${password}@${host}:${port}/0`,
       waitScript: (host, port) =>
         `until REDISCLI_AUTH="$PASSWORD" redis-cli -h ${host} -p ${port} ping | grep -q PONG; do echo waiting for ${host}; sleep 2; done`,
     };

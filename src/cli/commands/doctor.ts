@@ -13,21 +13,25 @@ const POLICY_RC_D = "/usr/sbin/policy-rc.d";
  * versions against the spec's, and the Debian/Ubuntu packages that provide what is missing.
  * `--install` installs them with apt-get when run as root, without starting their services.
  */
-export function doctorCommand(
+export async function doctorCommand(
   options: { file: string; install?: boolean },
   output: Output,
-): number {
+): Promise<number> {
   const { plan } = openProject(options.file);
-  const checks = checkLocalRequirements(plan);
+  const fetch = { fetch: Boolean(options.install), note: (m: string) => output.info(m) };
+  const checks = await checkLocalRequirements(plan, fetch);
   for (const c of checks) {
     const who =
       c.services.length === 1 && c.services[0] === c.kind
         ? c.kind
         : `${c.kind} (${c.services.join(", ")})`;
     if (c.found) {
-      const note = c.mismatch ? `  ⚠ the cluster runs ${c.specVersion}: major versions differ` : "";
+      const from = c.build ? ` (${c.build})` : "";
+      const note = c.mismatch
+        ? `  ⚠ the cluster runs ${c.specVersion}: major versions differ${c.unavailable ? ` (no build of ${c.specVersion}: ${c.unavailable}; \`parity doctor --install\` fetches it)` : ""}`
+        : "";
       output.print(
-        `✔ ${who}: ${c.hostVersion ?? "version unknown"} at ${Object.values(c.found)[0]}${note}`,
+        `✔ ${who}: ${c.hostVersion ?? "version unknown"} at ${Object.values(c.found)[0]}${from}${note}`,
       );
     } else {
       output.print(`✖ ${who}: ${c.missing.join(", ")} missing: Debian/Ubuntu package ${c.package}`);
@@ -74,7 +78,7 @@ export function doctorCommand(
   } finally {
     if (guard) rmSync(POLICY_RC_D, { force: true });
   }
-  const after = checkLocalRequirements(plan).filter((c) => !c.found);
+  const after = (await checkLocalRequirements(plan, fetch)).filter((c) => !c.found);
   if (after.length)
     throw new ParityError(
       `still missing after install: ${after.map((c) => c.missing.join(", ")).join("; ")}`,

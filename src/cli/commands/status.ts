@@ -34,6 +34,7 @@ export async function statusCommand(
           ? `failed (exit ${r.exitCode})`
           : r.state;
     const extras = [
+      r.pid && r.version ? versionNote(r.version, r.image) : "",
       r.pid ? `pid ${r.pid}` : "",
       r.uptimeSeconds !== undefined && r.pid ? `up ${formatUptime(r.uptimeSeconds)}` : "",
       r.url && (r.state === "ready" || r.state === "running") ? r.url : "",
@@ -41,6 +42,14 @@ export async function statusCommand(
     output.print(`${r.name.padEnd(width)}  ${state.padEnd(14)} ${extras.join("  ")}`.trimEnd());
   }
   return 0;
+}
+
+/** `18.1`, or `7.0.15 (redis:8.4.0 in a cluster)` when the majors differ. */
+function versionNote(version: string, image: string | undefined): string {
+  const tag = image?.split(":").pop() ?? "";
+  return version.split(".")[0] === tag.split(".")[0]
+    ? version
+    : `${version} (${image} in a cluster)`;
 }
 
 function formatUptime(seconds: number): string {

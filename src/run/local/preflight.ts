@@ -1,7 +1,7 @@
 import { kindOf } from "../../catalog/index.js";
 import { ParityError } from "../../errors.js";
 import type { Plan, Resource, ServiceResource } from "../../plan/types.js";
-import { resolveBinaries } from "./binaries.js";
+import { resolveServer } from "./binaries.js";
 import { appHostPort } from "./env.js";
 import type { LocalLayout } from "./layout.js";
 import { portHolder, portIsFree } from "./ports.js";
@@ -10,6 +10,8 @@ import { serviceContext, serviceHostPorts } from "./service-context.js";
 
 export interface PreflightResult {
   binaries: Map<string, Record<string, string>>;
+  /** The server version each service runs, as its executable reports it. */
+  versions: Map<string, string>;
   warnings: string[];
 }
 
@@ -23,21 +25,27 @@ export async function preflight(
   layout: LocalLayout,
   projectDir: string,
   runAs: RunAs | undefined,
+  note: (message: string) => void = () => {},
 ): Promise<PreflightResult> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const binaries = new Map<string, Record<string, string>>();
+  const versions = new Map<string, string>();
 
   for (const service of toStart.filter((r): r is ServiceResource => r.sort === "service")) {
     const recipe = kindOf(service.kind).local;
-    const resolved = resolveBinaries(recipe, service.profile.major);
+    const resolved = await resolveServer(recipe, service.profile, { fetch: true, note });
+    const why = resolved.unavailable
+      ? ` (no build of ${service.profile.version}: ${resolved.unavailable})`
+      : "";
     if ("missing" in resolved) {
       problems.push(
-        `${service.name}: ${resolved.missing.join(", ")} not found: install the Debian/Ubuntu package ${recipe.package} (apt-get install ${recipe.package}), or run \`parity doctor --install\``,
+        `${service.name}: ${resolved.missing.join(", ")} not found${why}: install the Debian/Ubuntu package ${recipe.package} (apt-get install ${recipe.package}), or run \`parity doctor --install\``,
       );
       continue;
     }
     binaries.set(service.name, resolved.bin);
+    if (resolved.version) versions.set(service.name, resolved.version);
     const hostMajor = resolved.version ? Number(resolved.version.split(".")[0]) : undefined;
     if (
       service.profile.major !== undefined &&
@@ -45,7 +53,14 @@ export async function preflight(
       hostMajor !== service.profile.major
     ) {
       warnings.push(
-        `${service.name} runs ${service.kind} ${resolved.version} here but ${service.profile.image} in a cluster: behaviour may differ`,
+        `${service.name} runs ${service.kind} ${resolved.version} here but ${service.profile.image} in a cluster${why}: behaviour may differ`,
+      );
+    }
+    const dataDir = serviceContext(service, plan.stack, layout).dataDir;
+    const madeBy = recipe.dataVersion?.(dataDir);
+    if (madeBy && hostMajor !== undefined && Number(madeBy) !== hostMajor) {
+      problems.push(
+        `${service.name}: its data in ${dataDir} was made by ${service.kind} ${madeBy}, which ${resolved.version} cannot open: set services.${service.name}.version to ${madeBy}, or start over with \`parity up --fresh ${service.name}\` (deletes the data)`,
       );
     }
     const blocked = recipe.unprivileged && runAs ? blockedAncestors(runAs, projectDir) : [];
@@ -94,5 +109,5 @@ export async function preflight(
 
   if (problems.length)
     throw new ParityError(`cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  return { binaries, warnings };
+  return { binaries, versions, warnings };
 }

@@ -10,6 +10,8 @@ export interface ResourceRecord {
   /** Host ports it listens on. */
   ports: number[];
   startedAt: string;
+  /** Services: the server version that runs, as its executable reported it. */
+  version?: string;
   /** Jobs: the exit code of the last run. */
   exitCode?: number | null;
   finishedAt?: string;

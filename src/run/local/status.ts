@@ -11,6 +11,9 @@ export interface ResourceStatus {
   ports: number[];
   uptimeSeconds?: number;
   exitCode?: number | null;
+  /** Services: the image a cluster runs, and the server version that runs here. */
+  image?: string;
+  version?: string;
 }
 
 /** What each resource of the plan is doing right now, with a real readiness check for what runs. */
@@ -23,7 +26,13 @@ export async function localStatus(
   return Promise.all(
     plan.resources.map(async (resource): Promise<ResourceStatus> => {
       const record = records[resource.name];
-      const base = { name: resource.name, sort: resource.sort, ports: record?.ports ?? [] };
+      const base = {
+        name: resource.name,
+        sort: resource.sort,
+        ports: record?.ports ?? [],
+        ...(resource.sort === "service" ? { image: resource.profile.image } : {}),
+        ...(record?.version ? { version: record.version } : {}),
+      };
       if (!record) return { ...base, state: "not started" };
       const uptimeSeconds = Math.round((now - Date.parse(record.startedAt)) / 1000);
       if (resource.sort === "job") {

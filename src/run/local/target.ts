@@ -38,6 +38,8 @@ export interface LocalTargetOptions {
   plan: Plan;
   /** Executables per service, from preflight. */
   binaries: ReadonlyMap<string, Record<string, string>>;
+  /** The server version each service runs, from preflight. */
+  versions?: ReadonlyMap<string, string>;
   clock?: Clock;
   runAs?: RunAs | undefined;
 }
@@ -296,12 +298,14 @@ export class LocalTarget implements ResourceRunner {
   }
 
   private record(resource: Resource, spawned: Spawned, ports: number[]): void {
+    const version = this.options.versions?.get(resource.name);
     this.state.update((s) => {
       s.resources[resource.name] = {
         sort: resource.sort,
         process: spawned.identity,
         ports,
         startedAt: new Date().toISOString(),
+        ...(version ? { version } : {}),
       };
     });
   }

@@ -22,6 +22,8 @@ export interface LocalUpOptions {
   report: Reporter;
   signal: AbortSignal;
   warn: (message: string) => void;
+  /** Progress worth a line: a server build being fetched. */
+  note?: (message: string) => void;
   clock?: Clock;
 }
 
@@ -77,9 +79,16 @@ export async function upLocal(options: LocalUpOptions): Promise<LocalUpResult> {
     if (r.sort === "service") await stopStrays(r, plan, layout, clock);
   }
 
-  const { binaries, warnings } = await preflight(plan, started, layout, projectDir, runAs);
+  const { binaries, versions, warnings } = await preflight(
+    plan,
+    started,
+    layout,
+    projectDir,
+    runAs,
+    options.note,
+  );
   for (const warning of warnings) options.warn(warning);
-  const target = new LocalTarget({ projectDir, plan, binaries, clock, runAs });
+  const target = new LocalTarget({ projectDir, plan, binaries, versions, clock, runAs });
   const result = await walk(plan, targets, {
     reuse: selection.reuse,
     runner: target,

@@ -63,7 +63,7 @@ that uses it, because Kubernetes expands $(VAR) only from variables defined earl
       name: {{ .Values.redis.secret }}
       key: {{ .Values.redis.secretKey }}
 - name: REDIS_URL
-  value: {{ printf "redis://:$(REDIS_PASSWORD)@%s:%d/%d" .Values.redis.host (int .Values.redis.port) (int .Values.redis.db) | quote }}
+  value: {{ printf "redis://default:$(REDIS_PASSWORD)@%s:%d/%d" .Values.redis.host (int .Values.redis.port) (int .Values.redis.db) | quote }}
 - name: RABBITMQ_PASSWORD
   valueFrom:
     secretKeyRef:
