@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -205,5 +205,23 @@ describe("no orphans", { timeout: 120_000 }, () => {
       expect(alive(p), `${name} (pid ${p.pid})`).toBe(false);
     expect(up.output()).toMatch(/shop\s+\| listening on 21780/);
     parity(["down", "--volumes"], dir);
+  });
+});
+
+describe("a PostgreSQL data directory of another major", { timeout: 120_000 }, () => {
+  const ports = { postgres: 21932, redis: 21879, rabbitmq: 11172, app: 21580 };
+  const dir = prepareStack(ports, { withoutRabbitmq: true });
+  afterAll(() => void parity(["down", "--volumes"], dir));
+
+  it("is refused before anything starts, with the ways out, and the data kept", () => {
+    const data = join(dir, ".parity/data/postgres");
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, "PG_VERSION"), "9\n");
+    const up = parity(["up", "--detach"], dir);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/postgres: its data in \S+ was made by postgres 9, which \d+\.\d+/);
+    expect(up.stderr).toContain("parity up --fresh postgres");
+    expect(readFileSync(join(data, "PG_VERSION"), "utf8")).toBe("9\n");
+    expect(recordedProcesses(dir)).toEqual({});
   });
 });
