@@ -120,18 +120,6 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
     expect(redis.stdout.trim(), redis.stderr).toBe("PONG");
   });
 
-  it("restarts a service that died outside parity, replacing what it left behind", async () => {
-    const rabbitmq = recordedProcesses(dir).rabbitmq!;
-    process.kill(-rabbitmq.pid, "SIGKILL"); // its epmd daemon lives on, on the node's own port
-    await waitFor("rabbitmq to be gone", () => !alive(rabbitmq));
-    expect(JSON.parse(parity(["status", "--json"], dir).stdout).resources).toContainEqual(
-      expect.objectContaining({ name: "rabbitmq", state: "stopped" }),
-    );
-    const up = parity(["up", "--detach", "rabbitmq"], dir);
-    expect(up.code, up.stderr).toBe(0);
-    expect(up.stderr).toMatch(/rabbitmq\s+ready/);
-  });
-
   it("stops everything with down, and finds the data again on the next up", async () => {
     const processes = Object.values(recordedProcesses(dir));
     expect(processes.length).toBeGreaterThanOrEqual(4);
@@ -143,6 +131,18 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
     expect(up.code, up.stderr).toBe(0);
     const { body } = await getJson(`${app}/items`);
     expect(body).toMatchObject({ names: ["seeded", "first"], created: 1, queued: 1 });
+  });
+
+  it("restarts a service that died outside parity, replacing what it left behind", async () => {
+    const rabbitmq = recordedProcesses(dir).rabbitmq!;
+    process.kill(-rabbitmq.pid, "SIGKILL"); // its epmd daemon lives on, on the node's own port
+    await waitFor("rabbitmq to be gone", () => !alive(rabbitmq));
+    expect(JSON.parse(parity(["status", "--json"], dir).stdout).resources).toContainEqual(
+      expect.objectContaining({ name: "rabbitmq", state: "stopped" }),
+    );
+    const up = parity(["up", "--detach", "rabbitmq"], dir);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/rabbitmq\s+ready/);
   });
 
   it("removes the data with down --volumes", async () => {
