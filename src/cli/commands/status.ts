@@ -1,3 +1,4 @@
+import { majorOf } from "../../catalog/kind.js";
 import { localLayout } from "../../run/local/layout.js";
 import { localStatus } from "../../run/local/status.js";
 import { LocalTarget } from "../../run/local/target.js";
@@ -47,9 +48,7 @@ export async function statusCommand(
 /** `18.1`, or `7.0.15 (redis:8.4.0 in a cluster)` when the majors differ. */
 function versionNote(version: string, image: string | undefined): string {
   const tag = image?.split(":").pop() ?? "";
-  return version.split(".")[0] === tag.split(".")[0]
-    ? version
-    : `${version} (${image} in a cluster)`;
+  return majorOf(version) === majorOf(tag) ? version : `${version} (${image} in a cluster)`;
 }
 
 function formatUptime(seconds: number): string {

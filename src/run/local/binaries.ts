@@ -9,19 +9,14 @@ export interface ResolvedBinaries {
   version: string | undefined;
 }
 
-/**
- * The executables a recipe needs, or the names it could not find. `first` are directories to
- * search before all others (a fetched build of the spec's version).
- */
+/** The executables a recipe needs, or the names it could not find. */
 export function resolveBinaries(
   recipe: LocalRecipe,
   major: number | undefined,
   path = process.env.PATH ?? "",
-  first: readonly string[] = [],
 ): ResolvedBinaries | { missing: string[] } {
   const pathDirs = path.split(delimiter).filter(Boolean);
   const dirs = [
-    ...first,
     ...recipe.searchDirs(major).flatMap(expand),
     ...locate(recipe, pathDirs),
     ...pathDirs,

@@ -1,4 +1,5 @@
 import { kindOf } from "../../catalog/index.js";
+import { majorOf } from "../../catalog/kind.js";
 import type { Plan, ServiceResource } from "../../plan/types.js";
 import { resolveServer } from "./binaries.js";
 
@@ -37,7 +38,7 @@ export async function checkLocalRequirements(
     const resolved = await resolveServer(recipe, first.profile, options);
     const found = "missing" in resolved ? undefined : resolved.bin;
     const hostVersion = "missing" in resolved ? undefined : resolved.version;
-    const hostMajor = hostVersion ? Number(hostVersion.split(".")[0]) : undefined;
+    const hostMajor = hostVersion ? majorOf(hostVersion) : undefined;
     checks.push({
       kind,
       services: services.map((s) => s.name),
@@ -45,7 +46,7 @@ export async function checkLocalRequirements(
       found,
       missing: "missing" in resolved ? resolved.missing : [],
       hostVersion,
-      specVersion: first.profile.image.split(":").pop()!,
+      specVersion: first.profile.version,
       mismatch:
         hostMajor !== undefined &&
         first.profile.major !== undefined &&

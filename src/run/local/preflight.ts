@@ -1,4 +1,5 @@
 import { kindOf } from "../../catalog/index.js";
+import { majorOf } from "../../catalog/kind.js";
 import { ParityError } from "../../errors.js";
 import type { Plan, Resource, ServiceResource } from "../../plan/types.js";
 import { resolveServer } from "./binaries.js";
@@ -46,7 +47,7 @@ export async function preflight(
     }
     binaries.set(service.name, resolved.bin);
     if (resolved.version) versions.set(service.name, resolved.version);
-    const hostMajor = resolved.version ? Number(resolved.version.split(".")[0]) : undefined;
+    const hostMajor = resolved.version ? majorOf(resolved.version) : undefined;
     if (
       service.profile.major !== undefined &&
       hostMajor !== undefined &&
