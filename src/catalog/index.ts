@@ -1,12 +1,13 @@
 import type { KindRules } from "../spec/kinds.js";
 import type { DependencyKind } from "./kind.js";
+import { kafka } from "./kafka/index.js";
 import { postgres } from "./postgres/index.js";
 import { rabbitmq } from "./rabbitmq/index.js";
 import { redis } from "./redis/index.js";
 
 /** Every dependency kind parity knows; adding one is one module and one line here. */
 export const catalog: ReadonlyMap<string, DependencyKind> = new Map(
-  [postgres, redis, rabbitmq].map((kind) => [kind.name, kind]),
+  [postgres, redis, rabbitmq, kafka].map((kind) => [kind.name, kind]),
 );
 
 /** What the spec layer needs to validate services against the catalog. */
@@ -30,4 +31,8 @@ export type {
   LocalContext,
   LocalProcess,
   NpmDistribution,
+  MavenDistribution,
+  GoDistribution,
+  PypiDistribution,
+  ServerDistribution,
 } from "./kind.js";

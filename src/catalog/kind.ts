@@ -37,7 +37,7 @@ export interface ServiceProfile {
   major: number | undefined;
   /** The main port first. */
   ports: NamedPort[];
-  component: "database" | "cache" | "broker";
+  component: "database" | "cache" | "broker" | "storage" | "emulator";
   env: ServerEnv[];
   args: string[];
   /** Where the data volume is mounted. */
@@ -52,6 +52,20 @@ export interface ServiceProfile {
   urlEnv: string;
   /** The connection URL; `password` is inserted as given, so pass it already encoded. */
   url(endpoint: { host: string; port: number }, password: string): string;
+  /**
+   * Variables a client needs beside the URL, under the ecosystem's standard names
+   * (`AWS_ACCESS_KEY_ID`, `KAFKA_SASL_USERNAME`); the password is inserted as given.
+   */
+  clientEnv?(endpoint: { host: string; port: number }, password: string): Record<string, string>;
+  /** The container port a host forward reaches, when not the main port (Kafka's host listener). */
+  forwardTo?: number;
+  /** Pod spec fields the server needs (Kafka: its own Service name resolving to itself). */
+  pod?: Record<string, unknown>;
+  /**
+   * A shell command run in the server's image before it starts, with the data volume mounted
+   * (S3 buckets made as directories); an initContainer in the cluster.
+   */
+  setupScript?: string;
   /**
    * A shell command, runnable in the kind's own image, that exits 0 once the service at host:port
    * answers; used by the initContainers that make dependents wait. The password is in `$PASSWORD`.
@@ -68,7 +82,8 @@ export interface ServiceProfile {
 export interface DependencyKind extends KindRule {
   readonly name: string;
   readonly description: string;
-  profile(service: ServiceSpec, stack: string): ServiceProfile;
+  /** `name` is the service's: its Service name in the cluster. */
+  profile(service: ServiceSpec, stack: string, name: string): ServiceProfile;
   /** How the local target runs it. */
   readonly local: LocalRecipe;
 }
@@ -83,6 +98,8 @@ export function majorOf(version: string): number | undefined {
 export interface LocalContext {
   name: string;
   stack: string;
+  /** The service's spec: the resources it names (topics, buckets, queues). */
+  spec: ServiceSpec;
   /** Host port of the main port (the spec's forward, or the kind's port). */
   port: number;
   /** Host ports of extra ports by name (rabbitmq `management`, `dist`, `epmd`), from `extraPorts`. */
@@ -114,27 +131,69 @@ export interface LocalFile {
   content: string;
 }
 
+/** What every source of server builds says about its builds. */
+interface BuildSource {
+  /** The server's version in a published version (`18.1.0-beta.16` → `18.1.0`). */
+  serverVersion(published: string): string;
+  /** Where the executables are inside the fetched build. */
+  readonly binDir: string;
+  /** What the user needs for the fetch, for the hint when it fails (`Java 17 and Maven`). */
+  readonly needs?: string;
+}
+
 /**
  * Real server builds published as npm packages, one per platform, which the local target fetches
  * by version into its cache so that it runs the version the image runs.
  */
-export interface NpmDistribution {
+export interface NpmDistribution extends BuildSource {
+  readonly from: "npm";
   /** The package for this platform, or undefined where none is published. */
   packageFor(platform: NodeJS.Platform, arch: string): string | undefined;
-  /** The server's version in a package version (`18.1.0-beta.16` → `18.1.0`). */
-  serverVersion(packageVersion: string): string;
-  /** Where the executables are inside the unpacked package. */
-  readonly binDir: string;
   /** What the package's install script does, which npm 11 does not run; given the package's root. */
   hydrate(root: string): Promise<void>;
 }
 
+/** A JVM server from Maven Central: its artifact and runtime dependencies, and a launcher for them. */
+export interface MavenDistribution extends BuildSource {
+  readonly from: "maven";
+  /** `group:artifact` whose published versions are the server's. */
+  readonly artifact: string;
+  /** What goes on the class path for a version: `group:artifact:version`, with exclusions. */
+  dependencies(version: string): Array<{ coordinates: string; exclude?: string[] }>;
+  /** The executable written into `binDir`: `<name> <main class> [args]` runs java on the jars. */
+  readonly launcher: string;
+}
+
+/** A Go server built with the user's Go toolchain from its module, as its release builds are. */
+export interface GoDistribution extends BuildSource {
+  readonly from: "go";
+  readonly module: string;
+  /** The main package inside the module. */
+  readonly package: string;
+  /** Linker flags of the project's release build (the version it reports). */
+  ldflags(version: string): string;
+}
+
+/** A Python server from PyPI, installed with the user's pip into a directory of its own. */
+export interface PypiDistribution extends BuildSource {
+  readonly from: "pypi";
+  readonly project: string;
+  /** The requirement for a version, extras included: `moto[server]==5.2.6`. */
+  requirement(version: string): string;
+  /** Executables written into `binDir`, by name: the module each one runs (`python -m`). */
+  readonly scripts: Readonly<Record<string, string>>;
+}
+
+/** Where the local target gets a build of the image's own version, through the user's tools. */
+export type ServerDistribution =
+  NpmDistribution | MavenDistribution | GoDistribution | PypiDistribution;
+
 /** How to run a kind as a plain process on this machine: the `local` target's half of the catalog. */
 export interface LocalRecipe {
-  /** Debian/Ubuntu package that provides the server. */
-  readonly package: string;
-  /** Builds of the image's version from npm, tried before the system's server. */
-  readonly distribution?: NpmDistribution;
+  /** Debian/Ubuntu package that provides the server, where Debian has it. */
+  readonly package?: string;
+  /** Builds of the image's version, tried before the system's server. */
+  readonly distribution?: ServerDistribution;
   /** Executables needed; each is looked up in `searchDirs`, then the `locator`'s directory, then on PATH. */
   readonly binaries: readonly string[];
   /** Directories to search first, newest first; `*` matches one path segment (versions). */

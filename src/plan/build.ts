@@ -74,7 +74,7 @@ function planService(
   secrets: SecretSource,
 ): ServiceResource {
   const kind = kindOf(spec.kind ?? name);
-  const profile = kind.profile(spec, stack);
+  const profile = kind.profile(spec, stack, name);
   const key = passwordEnv(name);
   return {
     sort: "service",

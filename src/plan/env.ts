@@ -3,7 +3,7 @@ import { envPrefix } from "./names.js";
 
 /**
  * The env a job or app receives: for each service it uses, the password (from the service's
- * Secret) and one connection URL; then the spec's own env. The password comes first because
+ * Secret), one connection URL and what else its clients read; then the spec's own env. The password comes first because
  * Kubernetes expands `$(VAR)` only from variables defined earlier in the list.
  */
 export function wireEnv(
@@ -12,15 +12,21 @@ export function wireEnv(
   services: ReadonlyMap<string, ServiceResource>,
 ): EnvVar[] {
   const used = uses.map((name) => services.get(name)!);
-  const kindCount = new Map<string, number>();
-  for (const s of used) kindCount.set(s.kind, (kindCount.get(s.kind) ?? 0) + 1);
+  const names = (s: ServiceResource) => [
+    s.profile.urlEnv,
+    ...Object.keys(s.profile.clientEnv?.({ host: "", port: 0 }, "") ?? {}),
+  ];
+  const count = new Map<string, number>();
+  for (const s of used) for (const n of names(s)) count.set(n, (count.get(n) ?? 0) + 1);
 
   const env: EnvVar[] = [];
   for (const service of used) {
     const main = service.profile.ports[0]!;
-    // Two services of one kind cannot both be DATABASE_URL: each gets its own <NAME>_URL.
-    const urlEnv =
-      kindCount.get(service.kind)! > 1 ? `${envPrefix(service.name)}_URL` : service.profile.urlEnv;
+    // Two services cannot both be DATABASE_URL (or both AWS_ACCESS_KEY_ID): where a name would
+    // repeat, each service's variables take its name as a prefix (<NAME>_URL, <NAME>_AWS_…).
+    const clash = names(service).some((n) => count.get(n)! > 1);
+    const prefix = envPrefix(service.name);
+    const urlEnv = clash ? `${prefix}_URL` : service.profile.urlEnv;
     env.push({
       name: service.passwordEnv,
       source: "secret",
@@ -28,19 +34,27 @@ export function wireEnv(
       key: "password",
       value: service.password,
     });
+    const cluster = { host: service.name, port: main.port };
+    const host = { host: "127.0.0.1", port: service.forward ?? main.port };
+    const clusterPassword = `$(${service.passwordEnv})`;
+    const hostPassword = encodeURIComponent(service.password);
     env.push({
       name: urlEnv,
       source: "connection",
       service: service.name,
-      cluster: service.profile.url(
-        { host: service.name, port: main.port },
-        `$(${service.passwordEnv})`,
-      ),
-      host: service.profile.url(
-        { host: "127.0.0.1", port: service.forward ?? main.port },
-        encodeURIComponent(service.password),
-      ),
+      cluster: service.profile.url(cluster, clusterPassword),
+      host: service.profile.url(host, hostPassword),
     });
+    const inCluster = service.profile.clientEnv?.(cluster, clusterPassword) ?? {};
+    const onHost = service.profile.clientEnv?.(host, hostPassword) ?? {};
+    for (const [name, value] of Object.entries(inCluster))
+      env.push({
+        name: clash ? `${prefix}_${name}` : name,
+        source: "connection",
+        service: service.name,
+        cluster: value,
+        host: onHost[name]!,
+      });
   }
   for (const [name, value] of Object.entries(literal)) env.push({ name, source: "literal", value });
   return env;

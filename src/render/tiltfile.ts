@@ -104,7 +104,8 @@ function resourceCall(plan: Plan, r: Resource, setup: string): string {
   const forwards: StarValue[] = [];
   const objects: string[] = [];
   if (r.sort === "service") {
-    if (r.forward !== undefined) forwards.push(`${r.forward}:${r.profile.ports[0]!.port}`);
+    if (r.forward !== undefined)
+      forwards.push(`${r.forward}:${r.profile.forwardTo ?? r.profile.ports[0]!.port}`);
     for (const extra of r.extraForwards) forwards.push(`${extra.host}:${extra.container}`);
     objects.push(`${r.secretName}:secret`);
   } else if (r.sort === "app" && r.forward !== undefined && r.port !== undefined) {

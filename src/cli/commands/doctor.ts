@@ -34,11 +34,24 @@ export async function doctorCommand(
         `✔ ${who}: ${c.hostVersion ?? "version unknown"} at ${Object.values(c.found)[0]}${from}${note}`,
       );
     } else {
-      output.print(`✖ ${who}: ${c.missing.join(", ")} missing: Debian/Ubuntu package ${c.package}`);
+      const fetch = c.unavailable
+        ? `no build of ${c.specVersion} (${c.unavailable}); \`parity doctor --install\` fetches it${c.needs ? ` with ${c.needs}` : ""}`
+        : "";
+      const apt = c.package ? `Debian/Ubuntu package ${c.package}` : "";
+      output.print(
+        `✖ ${who}: ${c.missing.join(", ")} missing: ${[fetch, apt].filter(Boolean).join("; or ")}`,
+      );
     }
   }
-  const missing = [...new Set(checks.filter((c) => !c.found).map((c) => c.package))];
-  if (!missing.length) {
+  const missing = [...new Set(checks.flatMap((c) => (!c.found && c.package ? [c.package] : [])))];
+  const unfetched = checks.filter((c) => !c.found && !c.package);
+  if (unfetched.length && options.install)
+    throw new ParityError(
+      unfetched
+        .map((c) => `${c.kind}: cannot fetch a build of ${c.specVersion}: ${c.unavailable}`)
+        .join("\n"),
+    );
+  if (!missing.length && !unfetched.length) {
     output.print(
       checks.length ? "everything the local target needs is here" : "the spec has no services",
     );
@@ -46,10 +59,13 @@ export async function doctorCommand(
   }
   if (!options.install) {
     output.print(
-      `\ninstall with: sudo apt-get install ${missing.join(" ")}   (or: parity doctor --install, as root)`,
+      missing.length
+        ? `\ninstall with: sudo apt-get install ${missing.join(" ")}   (or: parity doctor --install, as root)`
+        : "\nfetch with: parity doctor --install",
     );
     return 1;
   }
+  if (!missing.length) return 0;
   if (process.getuid?.() !== 0) {
     throw new ParityError(`--install needs root: sudo apt-get install ${missing.join(" ")}`);
   }

@@ -42,6 +42,24 @@ export function serviceObjects(plan: Plan, service: ServiceResource): K8sObject[
         spec: {
           // Databases flush on SIGTERM; the default 30 s can cut that short.
           terminationGracePeriodSeconds: 60,
+          ...profile.pod,
+          ...(profile.setupScript
+            ? {
+                initContainers: [
+                  {
+                    name: "setup",
+                    image: profile.image,
+                    imagePullPolicy: "IfNotPresent",
+                    command: ["sh", "-c", profile.setupScript],
+                    volumeMounts: container.volumeMounts,
+                    resources: {
+                      requests: { cpu: "10m", memory: "16Mi" },
+                      limits: { memory: "64Mi" },
+                    },
+                  },
+                ],
+              }
+            : {}),
           containers: [container],
           ...(service.persistent ? {} : { volumes: [{ name: "data", emptyDir: {} }] }),
         },

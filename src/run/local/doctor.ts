@@ -6,7 +6,10 @@ import { resolveServer } from "./binaries.js";
 export interface KindCheck {
   kind: string;
   services: string[];
-  package: string;
+  /** The Debian/Ubuntu package that provides the server, where Debian has one. */
+  package: string | undefined;
+  /** What fetching a build needs, for kinds with builds. */
+  needs?: string;
   /** Resolved executables, or the names missing. */
   found: Record<string, string> | undefined;
   missing: string[];
@@ -43,6 +46,7 @@ export async function checkLocalRequirements(
       kind,
       services: services.map((s) => s.name),
       package: recipe.package,
+      ...(recipe.distribution?.needs ? { needs: recipe.distribution.needs } : {}),
       found,
       missing: "missing" in resolved ? resolved.missing : [],
       hostVersion,

@@ -41,7 +41,9 @@ export async function preflight(
       : "";
     if ("missing" in resolved) {
       problems.push(
-        `${service.name}: ${resolved.missing.join(", ")} not found${why}: install the Debian/Ubuntu package ${recipe.package} (apt-get install ${recipe.package}), or run \`parity doctor --install\``,
+        recipe.package
+          ? `${service.name}: ${resolved.missing.join(", ")} not found${why}: install the Debian/Ubuntu package ${recipe.package} (apt-get install ${recipe.package}), or run \`parity doctor --install\``
+          : `${service.name}: no ${service.kind} ${service.profile.version} to run${why}: \`parity doctor --install\` fetches it${recipe.distribution?.needs ? ` (needs ${recipe.distribution.needs})` : ""}`,
       );
       continue;
     }

@@ -14,6 +14,7 @@ export function serviceContext(
   return {
     name: service.name,
     stack,
+    spec: service.spec,
     port,
     ports: kindOf(service.kind).local.extraPorts(service.spec, port),
     password: service.password,
