@@ -1,10 +1,11 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { ensureBinaries } from "../testbed/build.js";
 import { startTestbed, stopTestbed } from "../testbed/control-plane.js";
+import { ensurePythonClients } from "./helpers/python.js";
 
 /** What the cluster suite gets: the testbed's kubeconfig, or why there is none. */
 export type TestbedContext =
@@ -14,6 +15,8 @@ export type TestbedContext =
 declare module "vitest" {
   export interface ProvidedContext {
     testbed: TestbedContext;
+    /** Where test/python/requirements.txt is installed (PYTHONPATH), or why it is not. */
+    python: { ok: true; site: string } | { ok: false; reason: string };
   }
 }
 
@@ -25,6 +28,27 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = join(import.meta.dirname, "..");
   execFileSync(process.execPath, [join(root, "scripts/build.js")], { cwd: root, stdio: "inherit" });
+
+  try {
+    project.provide("python", { ok: true, site: ensurePythonClients() });
+  } catch (error) {
+    project.provide("python", { ok: false, reason: (error as Error).message });
+  }
+  // The server builds the new kinds run locally (Kafka from Maven, versitygw built with Go, moto
+  // from PyPI): fetched once here, into the shared cache, rather than inside a test's timeout.
+  const doctor = spawnSync(
+    process.execPath,
+    [
+      join(root, "bin/parity.js"),
+      "-f",
+      join(root, "test/fixtures/cloud-stack/parity.yaml"),
+      "doctor",
+      "--install",
+    ],
+    { encoding: "utf8" },
+  );
+  if (doctor.status !== 0)
+    process.stderr.write(`servers for the cloud-stack tests: ${doctor.stdout}${doctor.stderr}\n`);
 
   const dir = mkdtempSync(join(tmpdir(), "parity-testbed-"));
   try {

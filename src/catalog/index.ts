@@ -1,13 +1,15 @@
 import type { KindRules } from "../spec/kinds.js";
 import type { DependencyKind } from "./kind.js";
 import { kafka } from "./kafka/index.js";
+import { localstack } from "./localstack/index.js";
+import { s3 } from "./s3/index.js";
 import { postgres } from "./postgres/index.js";
 import { rabbitmq } from "./rabbitmq/index.js";
 import { redis } from "./redis/index.js";
 
 /** Every dependency kind parity knows; adding one is one module and one line here. */
 export const catalog: ReadonlyMap<string, DependencyKind> = new Map(
-  [postgres, redis, rabbitmq, kafka].map((kind) => [kind.name, kind]),
+  [postgres, redis, rabbitmq, kafka, s3, localstack].map((kind) => [kind.name, kind]),
 );
 
 /** What the spec layer needs to validate services against the catalog. */

@@ -57,6 +57,11 @@ export interface ServiceProfile {
    * (`AWS_ACCESS_KEY_ID`, `KAFKA_SASL_USERNAME`); the password is inserted as given.
    */
   clientEnv?(endpoint: { host: string; port: number }, password: string): Record<string, string>;
+  /**
+   * Client variables this service leaves to another service the consumer also uses, which sets
+   * them too: an emulator that accepts any credentials takes the real server's.
+   */
+  yields?: readonly string[];
   /** The container port a host forward reaches, when not the main port (Kafka's host listener). */
   forwardTo?: number;
   /** Pod spec fields the server needs (Kafka: its own Service name resolving to itself). */
@@ -90,7 +95,7 @@ export interface DependencyKind extends KindRule {
 
 /** `17.7` → 17; `latest` or a name → undefined. */
 export function majorOf(version: string): number | undefined {
-  const match = /^(\d+)/.exec(version);
+  const match = /^v?(\d+)/.exec(version);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -137,6 +142,8 @@ interface BuildSource {
   serverVersion(published: string): string;
   /** Where the executables are inside the fetched build. */
   readonly binDir: string;
+  /** A version of its own, when the build is not the image's software (moto for LocalStack). */
+  readonly pinned?: string;
   /** What the user needs for the fetch, for the hint when it fails (`Java 17 and Maven`). */
   readonly needs?: string;
 }
@@ -192,6 +199,8 @@ export type ServerDistribution =
 export interface LocalRecipe {
   /** Debian/Ubuntu package that provides the server, where Debian has it. */
   readonly package?: string;
+  /** When another program stands in for the image's on this machine: what differs, said at `up`. */
+  readonly substitute?: string;
   /** Builds of the image's version, tried before the system's server. */
   readonly distribution?: ServerDistribution;
   /** Executables needed; each is looked up in `searchDirs`, then the `locator`'s directory, then on PATH. */

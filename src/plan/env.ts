@@ -12,10 +12,18 @@ export function wireEnv(
   services: ReadonlyMap<string, ServiceResource>,
 ): EnvVar[] {
   const used = uses.map((name) => services.get(name)!);
-  const names = (s: ServiceResource) => [
-    s.profile.urlEnv,
-    ...Object.keys(s.profile.clientEnv?.({ host: "", port: 0 }, "") ?? {}),
-  ];
+  const clientNames = (s: ServiceResource) =>
+    Object.keys(s.profile.clientEnv?.({ host: "", port: 0 }, "") ?? {});
+  const setBy = new Map<string, ServiceResource[]>();
+  for (const s of used)
+    for (const n of [s.profile.urlEnv, ...clientNames(s)])
+      setBy.set(n, [...(setBy.get(n) ?? []), s]);
+  // A variable a service yields is left to another that sets it and does not yield it.
+  const yielded = (s: ServiceResource, n: string) =>
+    (s.profile.yields?.includes(n) ?? false) &&
+    setBy.get(n)!.some((other) => other !== s && !other.profile.yields?.includes(n));
+  const names = (s: ServiceResource) =>
+    [s.profile.urlEnv, ...clientNames(s)].filter((n) => !yielded(s, n));
   const count = new Map<string, number>();
   for (const s of used) for (const n of names(s)) count.set(n, (count.get(n) ?? 0) + 1);
 
@@ -47,7 +55,8 @@ export function wireEnv(
     });
     const inCluster = service.profile.clientEnv?.(cluster, clusterPassword) ?? {};
     const onHost = service.profile.clientEnv?.(host, hostPassword) ?? {};
-    for (const [name, value] of Object.entries(inCluster))
+    for (const [name, value] of Object.entries(inCluster)) {
+      if (yielded(service, name)) continue;
       env.push({
         name: clash ? `${prefix}_${name}` : name,
         source: "connection",
@@ -55,6 +64,7 @@ export function wireEnv(
         cluster: value,
         host: onHost[name]!,
       });
+    }
   }
   for (const [name, value] of Object.entries(literal)) env.push({ name, source: "literal", value });
   return env;

@@ -27,9 +27,11 @@ export async function doctorCommand(
         : `${c.kind} (${c.services.join(", ")})`;
     if (c.found) {
       const from = c.build ? ` (${c.build})` : "";
-      const note = c.mismatch
-        ? `  ⚠ the cluster runs ${c.specVersion}: major versions differ${c.unavailable ? ` (no build of ${c.specVersion}: ${c.unavailable}; \`parity doctor --install\` fetches it)` : ""}`
-        : "";
+      const note = c.substitute
+        ? `  ⚠ ${c.substitute}`
+        : c.mismatch
+          ? `  ⚠ the cluster runs ${c.specVersion}: major versions differ${c.unavailable ? ` (no build of ${c.specVersion}: ${c.unavailable}; \`parity doctor --install\` fetches it)` : ""}`
+          : "";
       output.print(
         `✔ ${who}: ${c.hostVersion ?? "version unknown"} at ${Object.values(c.found)[0]}${from}${note}`,
       );

@@ -49,7 +49,8 @@ export async function resolveServer(
   options: EnsureOptions,
 ): Promise<ResolvedServer | { missing: string[]; unavailable?: string }> {
   if (!recipe.distribution) return resolveBinaries(recipe, profile.major);
-  const found = await ensureBuild(recipe.distribution, profile.version, options);
+  const dist = recipe.distribution;
+  const found = await ensureBuild(dist, dist.pinned ?? profile.version, options);
   if ("binDir" in found) {
     // Only a build with every executable: never one from the build and one from the system.
     const bin = Object.fromEntries(recipe.binaries.map((name) => [name, join(found.binDir, name)]));

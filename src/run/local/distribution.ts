@@ -22,8 +22,9 @@ export function serversCache(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "parity", "servers");
 }
 
+/** `v1.8.0` and `1.8.0` → [1, 8, 0]: Go modules spell versions with a `v`. */
 const numbers = (version: string) =>
-  (/^\d+(?:\.\d+)*/.exec(version)?.[0] ?? "").split(".").filter(Boolean).map(Number);
+  (/^v?(\d+(?:\.\d+)*)/.exec(version)?.[1] ?? "").split(".").filter(Boolean).map(Number);
 
 function compare(a: number[], b: number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {

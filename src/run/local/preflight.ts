@@ -50,7 +50,9 @@ export async function preflight(
     binaries.set(service.name, resolved.bin);
     if (resolved.version) versions.set(service.name, resolved.version);
     const hostMajor = resolved.version ? majorOf(resolved.version) : undefined;
-    if (
+    if (recipe.substitute) {
+      warnings.push(`${service.name}: ${recipe.substitute}; ${service.profile.image} in a cluster`);
+    } else if (
       service.profile.major !== undefined &&
       hostMajor !== undefined &&
       hostMajor !== service.profile.major
