@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, symlinkSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { copyFixture, parity } from "../helpers/cli.js";
@@ -65,8 +65,16 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
       resources: Array<{ name: string; state: string; version?: string; image?: string }>;
     };
     const by = Object.fromEntries(report.resources.map((r) => [r.name, r]));
-    expect(by.kafka).toMatchObject({ state: "ready", version: "4.4.0", image: "apache/kafka:4.4.0" });
-    expect(by.s3).toMatchObject({ state: "ready", version: "1.8.0", image: "versity/versitygw:v1.8.0" });
+    expect(by.kafka).toMatchObject({
+      state: "ready",
+      version: "4.4.0",
+      image: "apache/kafka:4.4.0",
+    });
+    expect(by.s3).toMatchObject({
+      state: "ready",
+      version: "1.8.0",
+      image: "versity/versitygw:v1.8.0",
+    });
     expect(by.localstack).toMatchObject({ state: "ready", version: "5.2.6" });
     expect(by.receipts!.state).toBe("ready");
     for (const secret of secrets()) expect(status.stdout).not.toContain(secret);
@@ -78,4 +86,111 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body).toEqual({ receipt: "receipt r1", row: "r1", job: "r1" });
   });
+
+  it("works with Kafka's own console tools, given the SASL settings from the same variables", () => {
+    const tools = kafkaTools();
+    const config = join(dir, "client.properties");
+    writeFileSync(
+      config,
+      `security.protocol=${env.KAFKA_SECURITY_PROTOCOL}\nsasl.mechanism=${env.KAFKA_SASL_MECHANISM}\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";\n`,
+    );
+    const run = (cls: string, args: string[], input?: string) =>
+      spawnSync(tools, [cls, "--bootstrap-server", env.KAFKA_BOOTSTRAP_SERVERS!, ...args], {
+        encoding: "utf8",
+        input,
+        timeout: 60_000,
+      });
+    const topics = run("org.apache.kafka.tools.TopicCommand", [
+      "--list",
+      "--command-config",
+      config,
+    ]);
+    expect(topics.stdout.split("\n"), topics.stderr).toContain("orders");
+    const produced = run(
+      "org.apache.kafka.tools.ConsoleProducer",
+      ["--topic", "orders", "--producer.config", config],
+      "from-console\n",
+    );
+    expect(produced.status, produced.stderr).toBe(0);
+    const consumed = run("org.apache.kafka.tools.consumer.ConsoleConsumer", [
+      "--topic",
+      "orders",
+      "--from-beginning",
+      "--max-messages",
+      "50",
+      "--timeout-ms",
+      "10000",
+      "--consumer.config",
+      config,
+    ]);
+    expect(consumed.stdout.split("\n")).toContain("from-console");
+  });
+
+  it("works with the AWS CLI: S3 on the storage, DynamoDB on the emulator", () => {
+    const aws = (args: string[]) => pythonModule(site(), "awscli", args, env);
+    const file = join(dir, "cli.txt");
+    writeFileSync(file, "from the aws cli");
+    expect(aws(["s3", "cp", file, "s3://receipts/cli.txt"]).status).toBe(0);
+    expect(aws(["s3", "ls", "s3://receipts/"]).stdout).toContain("cli.txt");
+    const tables = aws(["dynamodb", "list-tables"]);
+    expect(JSON.parse(tables.stdout), tables.stderr).toEqual({ TableNames: ["receipts"] });
+  });
+
+  it("works with the main Python drivers: kafka-python and boto3", () => {
+    expect(pythonClient(site(), ["kafka"], env)).toEqual({ found: true });
+    expect(pythonClient(site(), ["aws", "receipts", "receipt-jobs", "receipts"], env)).toEqual({
+      s3: "from boto3",
+      sqs: expect.arrayContaining(["from boto3"]),
+      dynamodb: "python",
+    });
+  });
+
+  it("keeps Kafka's messages and the stored objects across down and up; the emulator's resources are made again", async () => {
+    expect(parity(["down"], dir).code).toBe(0);
+    const up = parity(["up", "--detach"], dir);
+    expect(up.code, up.stderr).toBe(0);
+    const { status, body } = await getJson("http://127.0.0.1:28090/receipts?id=r1");
+    // S3 keeps the object; moto keeps nothing, so the row and the job are gone but the table is there.
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toEqual({ receipt: "receipt r1", row: null, job: null });
+    expect(pythonClient(site(), ["kafka"], env)).toEqual({ found: true });
+    const consumed = spawnSync(
+      kafkaTools(),
+      [
+        "org.apache.kafka.tools.consumer.ConsoleConsumer",
+        "--bootstrap-server",
+        env.KAFKA_BOOTSTRAP_SERVERS!,
+        "--topic",
+        "orders",
+        "--from-beginning",
+        "--max-messages",
+        "50",
+        "--timeout-ms",
+        "10000",
+        "--consumer.config",
+        join(dir, "client.properties"),
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(consumed.stdout.split("\n")).toContain("from-console");
+  });
 });
+
+/** The launcher of the Kafka build parity fetched, which runs the broker's own tools too. */
+function kafkaTools(): string {
+  const out = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, "bin/parity.js"),
+      "-f",
+      join(ROOT, "test/fixtures/cloud-stack/parity.yaml"),
+      "doctor",
+    ],
+    {
+      encoding: "utf8",
+    },
+  ).stdout;
+  const path = /kafka: [\d.]+ at (\S+)/.exec(out)?.[1];
+  if (!path) throw new Error(`doctor names no Kafka build:\n${out}`);
+  return path;
+}

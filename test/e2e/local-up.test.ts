@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { parity } from "../helpers/cli.js";
+import { pythonClient } from "../helpers/python.js";
 import { alive, getJson, prepareStack, recordedProcesses, waitFor } from "../helpers/stack.js";
 
 /**
@@ -11,7 +12,7 @@ import { alive, getJson, prepareStack, recordedProcesses, waitFor } from "../hel
  */
 describe("parity up on the local target, end to end", { timeout: 180_000 }, () => {
   const ports = { postgres: 21432, redis: 21379, rabbitmq: 10672, app: 21080 };
-  const dir = prepareStack(ports);
+  const dir = prepareStack(ports, { management: 10673 });
   const app = `http://127.0.0.1:${ports.app}`;
   const secrets = () =>
     readFileSync(join(dir, ".parity/secrets.env"), "utf8")
@@ -118,6 +119,36 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
     expect(psql.stdout.trim(), psql.stderr).toBe(postgres.version);
     const redis = spawnSync("redis-cli", ["-u", env.REDIS_URL!, "ping"], { encoding: "utf8" });
     expect(redis.stdout.trim(), redis.stderr).toBe("PONG");
+  });
+
+  it("hands out URLs the main Python drivers and RabbitMQ's management API take as they are", async () => {
+    const python = inject("python");
+    if (!python.ok) throw new Error(`the Python clients are not installed: ${python.reason}`);
+    const env = JSON.parse(
+      parity(["env", "--format", "json", "--show-secrets"], dir).stdout,
+    ) as Record<string, string>;
+    const version = pythonClient(python.site, ["postgres"], env) as { version: string };
+    expect(version.version.split(".")[0]).toBe(
+      (
+        JSON.parse(parity(["status", "--json"], dir).stdout) as {
+          resources: Array<{ name: string; version?: string }>;
+        }
+      ).resources
+        .find((r) => r.name === "postgres")!
+        .version!.split(".")[0],
+    );
+    expect(pythonClient(python.site, ["redis"], env)).toEqual({ ping: true });
+    expect(pythonClient(python.site, ["rabbitmq"], env)).toEqual({ body: "from pika" });
+    const amqp = new URL(env.AMQP_URL!);
+    const whoami = await fetch("http://127.0.0.1:10673/api/whoami", {
+      headers: {
+        authorization: `Basic ${Buffer.from(`${decodeURIComponent(amqp.username)}:${decodeURIComponent(amqp.password)}`).toString("base64")}`,
+      },
+    });
+    expect(whoami.status).toBe(200);
+    expect(((await whoami.json()) as { name: string }).name).toBe(
+      decodeURIComponent(amqp.username),
+    );
   });
 
   it("stops everything with down, and finds the data again on the next up", async () => {

@@ -16,11 +16,11 @@ export interface StackPorts {
 
 /**
  * A copy of the local-stack fixture on ports of the test's own (so test files can run in
- * parallel), optionally with another migrate command or without rabbitmq.
+ * parallel), optionally with another migrate command, RabbitMQ's management UI, or no RabbitMQ.
  */
 export function prepareStack(
   ports: StackPorts,
-  options: { migrate?: string; withoutRabbitmq?: boolean } = {},
+  options: { migrate?: string; withoutRabbitmq?: boolean; management?: number } = {},
 ): string {
   const dir = copyFixture("local-stack");
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
@@ -31,6 +31,11 @@ export function prepareStack(
     .replace("forward: 28080", `forward: ${ports.app}`);
   if (options.migrate)
     spec = spec.replace("command: node migrate.js", `command: ${JSON.stringify(options.migrate)}`);
+  if (options.management)
+    spec = spec.replace(
+      `forward: ${ports.rabbitmq}\n`,
+      `forward: ${ports.rabbitmq}\n    management: ${options.management}\n`,
+    );
   if (options.withoutRabbitmq) {
     spec = spec
       .replace(/ {2}rabbitmq:\n {4}forward: \d+\n/, "")
