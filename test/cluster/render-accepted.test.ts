@@ -102,6 +102,16 @@ services:
     management: 15673
     vhost: shop
     user: shopper
+  kafka:
+    topics: [orders, orders.dlq]
+    user: shopper
+  s3:
+    buckets: [receipts, avatars]
+  localstack:
+    emulate: [sns]
+    queues: [jobs, jobs.fifo]
+    tables: [carts]
+    forward: false
 jobs:
   migrate:
     image: shop-migrate:1
@@ -129,7 +139,7 @@ apps:
   worker:
     image: shop-api:1
     command: [worker]
-    uses: [rabbitmq]
+    uses: [rabbitmq, kafka, s3, localstack]
 `);
     expect(parity(["render"], dir).code).toBe(0);
     const warnings =

@@ -85,3 +85,90 @@ describe("catalog: registry", () => {
     });
   });
 });
+
+describe("catalog: kafka", () => {
+  const p = profile("kafka", { topics: ["orders"], forward: 19092 });
+  const env = Object.fromEntries(p.env.map((e) => [e.name, "value" in e ? e.value : "<secret>"]));
+
+  it("configures the apache/kafka image through its KAFKA_ variables, `_` as `__`", () => {
+    expect(p.image).toBe("apache/kafka:4.4.0");
+    expect(env.KAFKA_PROCESS_ROLES).toBe("broker,controller");
+    expect(env.KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG).toContain(
+      'username="shop" password="$(PARITY_KAFKA_PASSWORD)"',
+    );
+    expect(env.PARITY_KAFKA_PASSWORD).toBe("<secret>");
+    expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe("1");
+  });
+
+  it("advertises its Service name inside the cluster and 127.0.0.1:<forward> to port forwards", () => {
+    expect(env.KAFKA_ADVERTISED_LISTENERS).toBe(
+      "SASL_PLAINTEXT://kafka:9092,HOST://127.0.0.1:19092",
+    );
+    expect(p.forwardTo).toBe(29092);
+    expect(p.ports.map((port) => port.port)).toEqual([9092, 29092]);
+    // The probe's tools follow the advertised name: inside its own pod, that is itself.
+    expect(p.pod).toMatchObject({ hostAliases: [{ ip: "127.0.0.1", hostnames: ["kafka"] }] });
+  });
+
+  it("keeps one cluster id per stack and service, as KRaft's storage needs", () => {
+    const again = profile("kafka", {});
+    const id = (q: typeof p) => q.env.find((e) => e.name === "CLUSTER_ID");
+    expect(id(again)).toEqual(id(p));
+    expect(id(p)).toMatchObject({
+      value: expect.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/),
+    });
+  });
+
+  it("hands clients the bootstrap servers and the SASL settings", () => {
+    expect(p.url({ host: "kafka", port: 9092 }, "pw")).toBe("kafka:9092");
+    expect(p.clientEnv!({ host: "kafka", port: 9092 }, "pw")).toEqual({
+      KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
+      KAFKA_SASL_MECHANISM: "PLAIN",
+      KAFKA_SASL_USERNAME: "shop",
+      KAFKA_SASL_PASSWORD: "pw",
+    });
+    expect(p.readiness).toMatchObject({
+      exec: ["sh", "-c", expect.stringContaining("--topic orders")],
+    });
+  });
+});
+
+describe("catalog: s3", () => {
+  it("runs versitygw's POSIX back end and makes the spec's buckets before it starts", () => {
+    const p = profile("s3", { buckets: ["receipts", "avatars"] });
+    expect(p.image).toBe("versity/versitygw:v1.8.0");
+    expect(p.setupScript).toBe("mkdir -p /data/receipts /data/avatars");
+    expect(p.env).toContainEqual({ name: "ROOT_SECRET_KEY", password: true });
+    expect(p.url({ host: "s3", port: 7070 }, "pw")).toBe("http://s3:7070");
+    expect(p.urlEnv).toBe("AWS_ENDPOINT_URL_S3");
+    expect(p.clientEnv!({ host: "s3", port: 7070 }, "pw")).toMatchObject({
+      AWS_ACCESS_KEY_ID: "shop",
+      AWS_SECRET_ACCESS_KEY: "pw",
+      AWS_REGION: "us-east-1",
+    });
+  });
+});
+
+describe("catalog: localstack", () => {
+  it("emulates the services named and those its resources need, s3 when nothing says", () => {
+    const services = (options: Record<string, unknown>) =>
+      profile("localstack", options).env.find((e) => e.name === "SERVICES");
+    expect(services({})).toEqual({ name: "SERVICES", value: "s3" });
+    expect(services({ queues: ["jobs"], tables: ["carts"] })).toEqual({
+      name: "SERVICES",
+      value: "sqs,dynamodb",
+    });
+    expect(services({ emulate: ["sns"], buckets: ["b-1"] })).toEqual({
+      name: "SERVICES",
+      value: "s3,sns",
+    });
+  });
+
+  it("creates the resources once in its readiness probe, with awslocal", () => {
+    const p = profile("localstack", { queues: ["jobs"], tables: ["carts"] });
+    const probe = (p.readiness as { exec: string[] }).exec[2]!;
+    expect(probe).toContain("awslocal sqs create-queue --queue-name jobs");
+    expect(probe).toContain("awslocal dynamodb create-table --table-name carts");
+    expect(p.yields).toContain("AWS_ACCESS_KEY_ID");
+  });
+});

@@ -100,6 +100,35 @@ describe("buildPlan: env wiring", () => {
     ]);
   });
 
+  it("prefixes every variable of two services of one kind, the URL as <NAME>_URL", () => {
+    const two = planOf(
+      "name: a\nservices:\n  s3: {}\n  archive:\n    kind: s3\n    forward: 7071\napps:\n  web:\n    uses: [s3, archive]\n",
+    );
+    const names = byName<AppResource>(two, "web").env.map((e) => e.name);
+    expect(names).toContain("S3_URL");
+    expect(names).toContain("ARCHIVE_AWS_SECRET_ACCESS_KEY");
+    expect(names).not.toContain("AWS_ACCESS_KEY_ID");
+  });
+
+  it("lets the emulator leave the AWS credentials to the storage it is used beside", () => {
+    const both = planOf(
+      "name: a\nservices:\n  s3: {}\n  localstack:\n    queues: [jobs]\napps:\n  web:\n    uses: [localstack, s3]\n",
+    );
+    const env = byName<AppResource>(both, "web").env;
+    const secret = env.find((e) => e.name === "AWS_SECRET_ACCESS_KEY");
+    expect(secret).toMatchObject({ service: "s3", cluster: "$(S3_PASSWORD)" });
+    expect(env.filter((e) => e.name === "AWS_REGION")).toHaveLength(1);
+    expect(env.map((e) => e.name)).toEqual(
+      expect.arrayContaining(["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID"]),
+    );
+    const alone = planOf(
+      "name: a\nservices:\n  localstack: {}\napps:\n  web:\n    uses: [localstack]\n",
+    );
+    expect(
+      byName<AppResource>(alone, "web").env.find((e) => e.name === "AWS_SECRET_ACCESS_KEY"),
+    ).toMatchObject({ service: "localstack", cluster: "$(LOCALSTACK_PASSWORD)" });
+  });
+
   it("gives jobs the env of the services they use, and the app's image", () => {
     const migrate = byName<JobResource>(plan, "migrate");
     expect(migrate.env.map((e) => e.name)).toEqual(["POSTGRES_PASSWORD", "DATABASE_URL"]);

@@ -237,6 +237,9 @@ services:
     kind: rabbitmq
     management: true
     forward: 35672
+  events:
+    kind: kafka
+    forward: 19092
 apps:
   web:
     build: .
@@ -261,6 +264,8 @@ apps:
 
   it("maps forward: <port> to <port>:<container port>", () => {
     expect(forwards("postgres")).toEqual(["15432:5432"]);
+    // Kafka's host listener, which advertises 127.0.0.1:<port> to clients outside the cluster.
+    expect(forwards("events")).toEqual(["19092:29092"]);
     expect(forwards("web")).toEqual(["18080:8080"]);
   });
 

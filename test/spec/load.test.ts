@@ -79,6 +79,21 @@ const badSpecs: Array<[string, string, string]> = [
     'parity.yaml:3:3: services.cache: kind is required: "cache" is not a kind; kinds: postgres, redis, rabbitmq',
   ],
   [
+    "an AWS service the emulator does not know",
+    "name: a\nservices:\n  localstack:\n    emulate: [s3, kinesis]\n",
+    'parity.yaml:4:19: services.localstack.emulate.1: must be one of "s3", "sqs", "dynamodb", "sns", "secretsmanager", "ssm"',
+  ],
+  [
+    "a bucket name S3 refuses",
+    "name: a\nservices:\n  s3:\n    buckets: [Receipts]\n",
+    "parity.yaml:4:15: services.s3.buckets.0: must be an S3 bucket name: lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+  ],
+  [
+    "topics on a kind that has none",
+    "name: a\nservices:\n  s3:\n    topics: [orders]\n",
+    'parity.yaml:4:5: services.s3.topics: "topics" is not an option of kind s3',
+  ],
+  [
     "option of another kind",
     "name: a\nservices:\n  redis:\n    database: x\n",
     'parity.yaml:4:5: services.redis.database: "database" is not an option of kind redis',

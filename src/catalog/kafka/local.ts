@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Kafka } from "kafkajs";
 import type { LocalContext, LocalRecipe } from "../kind.js";
 import {
   COMPANION_PORTS,
@@ -136,7 +137,7 @@ export const kafkaLocal: LocalRecipe = {
  * means for a broker. The group reads from the beginning the first time and from its committed
  * offset after, so the message is found however fast the group's assignment comes.
  */
-async function roundTrip(client: import("kafkajs").Kafka): Promise<void> {
+async function roundTrip(client: Kafka): Promise<void> {
   const token = `ready-${process.pid}-${Date.now()}`;
   const consumer = client.consumer({
     groupId: "parity-readiness",
