@@ -41,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     [
       join(root, "bin/parity.js"),
       "-f",
-      join(root, "test/fixtures/cloud-stack/parity.yaml"),
+      join(root, "examples/receipts/parity.yaml"),
       "doctor",
       "--install",
     ],

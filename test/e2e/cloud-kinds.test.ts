@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { copyFixture, parity } from "../helpers/cli.js";
+import { copyExample, parity } from "../helpers/cli.js";
 import { pythonClient, pythonModule } from "../helpers/python.js";
 import { getJson } from "../helpers/stack.js";
 
@@ -14,8 +14,12 @@ const ROOT = join(import.meta.dirname, "..", "..");
  * the AWS SDK for JavaScript), by each ecosystem's CLI and by its main Python driver.
  */
 describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, () => {
-  const dir = copyFixture("cloud-stack");
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  const dir = copyExample("receipts", {
+    "  kafka:\n": "  kafka:\n    forward: 29092\n",
+    "  s3:\n": "  s3:\n    forward: 27070\n",
+    "  localstack:\n": "  localstack:\n    forward: 24566\n",
+    "    port: 8080\n": "    port: 8080\n    forward: 28090\n",
+  });
   const python = inject("python");
   let env: Record<string, string> = {};
   const site = () => {
@@ -180,12 +184,7 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
 function kafkaTools(): string {
   const out = spawnSync(
     process.execPath,
-    [
-      join(ROOT, "bin/parity.js"),
-      "-f",
-      join(ROOT, "test/fixtures/cloud-stack/parity.yaml"),
-      "doctor",
-    ],
+    [join(ROOT, "bin/parity.js"), "-f", join(ROOT, "examples/receipts/parity.yaml"), "doctor"],
     {
       encoding: "utf8",
     },

@@ -1,5 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { FIXTURES } from "./spec.js";
@@ -32,6 +41,29 @@ export function copyFixture(name: string): string {
     recursive: true,
     filter: (source) => !/[/\\](\.parity|node_modules)$/.test(source),
   });
+  return dir;
+}
+
+/**
+ * A copy of one of the examples in a temp directory, with its dependencies (hoisted to the root's
+ * node_modules by the workspace) linked in and the spec edited by `replace` (text → text).
+ */
+export function copyExample(name: string, replace: Record<string, string> = {}): string {
+  const root = join(import.meta.dirname, "..", "..");
+  const dir = mkdtempSync(join(tmpdir(), `parity-${name}-`));
+  chmodSync(dir, 0o755);
+  cpSync(join(root, "examples", name), dir, {
+    recursive: true,
+    filter: (source) => !/[/\\](\.parity|node_modules|dist)$/.test(source),
+  });
+  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  let spec = readFileSync(join(dir, "parity.yaml"), "utf8");
+  for (const [from, to] of Object.entries(replace)) {
+    if (!spec.includes(from))
+      throw new Error(`examples/${name}/parity.yaml has no ${JSON.stringify(from)}`);
+    spec = spec.replace(from, to);
+  }
+  writeFileSync(join(dir, "parity.yaml"), spec);
   return dir;
 }
 
