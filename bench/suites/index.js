@@ -3,6 +3,7 @@ import * as up from "./up.js";
 import * as myapp from "./myapp.js";
 import * as check from "./check.js";
 import * as cluster from "./cluster.js";
+import * as kinds from "./kinds.js";
 
 /** Every benchmark suite, in the order results.md lists them. */
 export const suites = [
@@ -11,4 +12,5 @@ export const suites = [
   { name: "myapp", run: myapp.run },
   { name: "check", run: check.run },
   { name: "cluster", run: cluster.run },
+  { name: "kinds", run: kinds.run },
 ];
