@@ -20,14 +20,7 @@ await build({
   sourcemap: "linked",
   // Protocol clients are needed only by `up` and `status`, which import them on demand: left out
   // of the bundle, they cost the other commands nothing.
-  external: [
-    "pg",
-    "ioredis",
-    "amqplib",
-    "kafkajs",
-    "@aws-sdk/*",
-    "@kubernetes/client-node",
-  ],
+  external: ["pg", "ioredis", "amqplib", "kafkajs", "@aws-sdk/*", "@kubernetes/client-node"],
   // bin/parity.js runs the bundle through vm.Script, which has no loader for import(): lazy
   // imports become require() calls.
   supported: { "dynamic-import": false },
