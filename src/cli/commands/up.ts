@@ -86,6 +86,21 @@ export async function upCommand(
         output.error(`\n✖ ${failure.message}`);
         for (const line of failure.logTail) output.error(`  │ ${line}`);
       }
+      // A dependency that cannot start leaves no half stack: what this up started is stopped.
+      // A failed job keeps the services running, so the fixed migration is one `up` away.
+      const failedService = result.failures.some(
+        (f) => plan.resources.find((r) => r.name === f.resource)?.sort === "service",
+      );
+      if (failedService) {
+        const started = new Set(result.started.map((r) => r.name));
+        const wasReady = [...started].filter((n) => result.phases.get(n) === "ready");
+        await stopAll(plan, layout, result.target.state, systemClock, started);
+        if (wasReady.length)
+          output.error(
+            `\nstopped what this up started: ${wasReady.join(", ")} (fix and \`parity up\` again)`,
+          );
+        return 1;
+      }
       const running = Object.keys(result.target.state.read().resources).filter(
         (n) => result.phases.get(n) === "ready",
       );
