@@ -19,7 +19,7 @@ describe("a kind that cannot start", { timeout: 120_000 }, () => {
 
   it("without a build it can fetch, gets doctor's hint naming the tool it needs, and nothing starts", () => {
     const dir = project(
-      "name: offline\nservices:\n  redis:\n    forward: 36379\n  kafka:\n    forward: 36092\n",
+      "name: offline\nservices:\n  redis:\n    forward: 23379\n  kafka:\n    forward: 23092\n",
     );
     const empty = join(dir, "empty-cache");
     mkdirSync(empty);
@@ -42,7 +42,7 @@ describe("a kind that cannot start", { timeout: 120_000 }, () => {
 
   it("stops what the same up started when its server exits, and shows why", () => {
     const dir = project(
-      "name: broken\nservices:\n  s3:\n    forward: 37070\n  kafka:\n    forward: 37092\n",
+      "name: broken\nservices:\n  s3:\n    forward: 23070\n  kafka:\n    forward: 23192\n",
     );
     // A data directory Kafka refuses to open.
     mkdirSync(join(dir, ".parity/data/kafka"), { recursive: true });
