@@ -1,4 +1,5 @@
-import type { KindRules } from "../spec/kinds.js";
+import type { KindRule, KindRules } from "../spec/kinds.js";
+import { external } from "./external/index.js";
 import type { DependencyKind } from "./kind.js";
 import { kafka } from "./kafka/index.js";
 import { localstack } from "./localstack/index.js";
@@ -14,7 +15,7 @@ export const catalog: ReadonlyMap<string, DependencyKind> = new Map(
 
 /** What the spec layer needs to validate services against the catalog. */
 export const kindRules: KindRules = {
-  kinds: catalog,
+  kinds: new Map<string, KindRule>([...catalog, [external.name, external]]),
 };
 
 export function kindOf(name: string): DependencyKind {

@@ -13,7 +13,14 @@ export function redact(url: string, secrets: readonly string[]): string {
 
 /** Every generated password of a plan (what must never be printed unasked). */
 export function planSecrets(plan: Plan): string[] {
-  return plan.resources.flatMap((r) => (r.sort === "service" ? [r.password] : []));
+  return plan.resources.flatMap((r) =>
+    r.sort === "service"
+      ? [r.password]
+      : r.sort === "external"
+        ? // The developer's values are all treated as secrets: a URL may carry a key.
+          Object.values(r.values).filter((v): v is string => Boolean(v))
+        : [],
+  );
 }
 
 export interface Endpoint {

@@ -13,7 +13,11 @@ const SYMBOL: Record<Phase, string> = {
 
 function describe(event: ResourceEvent): string {
   if (event.event.type === "ready" && event.event.reused)
-    return event.sort === "job" ? "done earlier" : "already running";
+    return event.sort === "job"
+      ? "done earlier"
+      : event.sort === "external"
+        ? "reachable"
+        : "already running";
   if (event.phase === "exited") return "exited 0";
   if (event.phase === "failed" || event.phase === "skipped")
     return `${event.phase}: ${event.detail ?? ""}`;

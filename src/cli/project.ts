@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { EXTERNAL_FILE } from "../catalog/external/index.js";
 import { kindRules } from "../catalog/index.js";
 import { ParityError } from "../errors.js";
 import { buildPlan } from "../plan/build.js";
 import { SecretStore } from "../plan/secret-store.js";
 import type { Plan } from "../plan/types.js";
+import { missingExternalValues } from "../run/external.js";
 import { loadSpec } from "../spec/load.js";
 import type { Spec } from "../spec/schema.js";
 
@@ -35,5 +37,27 @@ export function openProject(file: string, cwd = process.cwd()): Project {
   const spec = loadSpec(readFileSync(specPath, "utf8"), display, kindRules);
   const dir = dirname(specPath);
   const secrets = new SecretStore(dir);
-  return { specPath, dir, spec, plan: buildPlan(spec, secrets), secrets };
+  const external = externalValues(dir);
+  return { specPath, dir, spec, plan: buildPlan(spec, secrets, external), secrets };
+}
+
+/**
+ * Values of external services' variables: the developer's environment first, then the
+ * git-ignored `.parity/external.env` (`NAME=value` lines). Never the spec.
+ */
+function externalValues(dir: string): (variable: string) => string | undefined {
+  const path = join(dir, EXTERNAL_FILE);
+  const file = new Map<string, string>();
+  if (existsSync(path))
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+      if (match) file.set(match[1]!, match[2]!.trim().replace(/^(["'])(.*)\1$/, "$2"));
+    }
+  return (variable) => process.env[variable] || file.get(variable);
+}
+
+/** Refuses a command that hands out external values while one is not set, naming each. */
+export function requireExternalValues(plan: Plan): void {
+  const missing = missingExternalValues(plan);
+  if (missing.length) throw new ParityError(missing.join("\n"));
 }

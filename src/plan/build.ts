@@ -1,4 +1,5 @@
 import { MIGRATION_TABLES } from "../catalog/postgres/schema.js";
+import { external } from "../catalog/external/index.js";
 import { kindOf } from "../catalog/index.js";
 import { topologicalLevels } from "../graph/dag.js";
 import type {
@@ -14,6 +15,8 @@ import { passwordEnv, secretName } from "./names.js";
 import type { SecretSource } from "./secrets.js";
 import type {
   AppResource,
+  Dependency,
+  ExternalResource,
   ImageSource,
   JobResource,
   Plan,
@@ -26,9 +29,15 @@ const JOB_RESOURCES = { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" };
 const APP_RESOURCES = { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" };
 
 /** Spec → Plan: the resolved graph of services, jobs and apps, with credentials and wired env. */
-export function buildPlan(spec: Spec, secrets: SecretSource): Plan {
+export function buildPlan(
+  spec: Spec,
+  secrets: SecretSource,
+  externalValue: (variable: string) => string | undefined = (v) => process.env[v],
+): Plan {
   const services = Object.entries(spec.services).map(([name, s]) =>
-    planService(name, s, spec.name, secrets),
+    (s.kind ?? name) === external.name
+      ? planExternal(name, s, externalValue)
+      : planService(name, s, spec.name, secrets),
   );
   const byName = new Map(services.map((s) => [s.name, s]));
   const apps = Object.entries(spec.apps);
@@ -64,6 +73,24 @@ export function buildPlan(spec: Spec, secrets: SecretSource): Plan {
       agents: spec.cluster.agents,
       storageClass: STORAGE_CLASS,
     },
+  };
+}
+
+function planExternal(
+  name: string,
+  spec: ServiceSpec,
+  value: (variable: string) => string | undefined,
+): ExternalResource {
+  const variables = spec.variables ?? [];
+  return {
+    sort: "external",
+    name,
+    after: [],
+    variables,
+    check: spec.check,
+    secretName: secretName(name),
+    values: Object.fromEntries(variables.map((v) => [v, value(v)])),
+    spec,
   };
 }
 
@@ -104,7 +131,7 @@ function planJob(
   name: string,
   job: JobSpec,
   app: readonly [string, AppSpec] | undefined,
-  services: ReadonlyMap<string, ServiceResource>,
+  services: ReadonlyMap<string, Dependency>,
 ): JobResource {
   const command = toArgv(job.command);
   return {
@@ -131,10 +158,13 @@ function planJob(
  */
 function migratedSchema(
   job: JobSpec,
-  services: ReadonlyMap<string, ServiceResource>,
+  services: ReadonlyMap<string, Dependency>,
 ): JobResource["schema"] {
   if (job.schema === false || (job.dev && !job.schema)) return undefined;
-  const service = job.uses.find((u) => services.get(u)?.kind === "postgres");
+  const service = job.uses.find((u) => {
+    const used = services.get(u);
+    return used?.sort === "service" && used.kind === "postgres";
+  });
   if (!service) return undefined;
   return { service, tables: job.schema?.table ? [job.schema.table] : [...MIGRATION_TABLES] };
 }
@@ -156,7 +186,7 @@ function planApp(
   name: string,
   app: AppSpec,
   jobs: string[],
-  services: ReadonlyMap<string, ServiceResource>,
+  services: ReadonlyMap<string, Dependency>,
   migrations: readonly JobResource[],
 ): AppResource {
   const command = app.command ? toArgv(app.command) : undefined;

@@ -1,17 +1,19 @@
-import type { ServiceResource, EnvVar } from "./types.js";
+import type { Dependency, EnvVar, ExternalResource, ServiceResource } from "./types.js";
 import { envPrefix } from "./names.js";
 
 /**
  * The env a job or app receives: for each service it uses, the password (from the service's
- * Secret), one connection URL and what else its clients read; then the spec's own env. The password comes first because
+ * Secret), one connection URL and what else its clients read; for each external service, its
+ * variables from its Secret; then the spec's own env. The password comes first because
  * Kubernetes expands `$(VAR)` only from variables defined earlier in the list.
  */
 export function wireEnv(
   uses: readonly string[],
   literal: Record<string, string>,
-  services: ReadonlyMap<string, ServiceResource>,
+  services: ReadonlyMap<string, Dependency>,
 ): EnvVar[] {
-  const used = uses.map((name) => services.get(name)!);
+  const dependencies = uses.map((name) => services.get(name)!);
+  const used = dependencies.filter((d): d is ServiceResource => d.sort === "service");
   const clientNames = (s: ServiceResource) =>
     Object.keys(s.profile.clientEnv?.({ host: "", port: 0 }, "") ?? {});
   const setBy = new Map<string, ServiceResource[]>();
@@ -66,6 +68,15 @@ export function wireEnv(
       });
     }
   }
+  for (const ext of dependencies.filter((d): d is ExternalResource => d.sort === "external"))
+    for (const variable of ext.variables)
+      env.push({
+        name: variable,
+        source: "secret",
+        secret: ext.secretName,
+        key: variable,
+        value: ext.values[variable] ?? "",
+      });
   for (const [name, value] of Object.entries(literal)) env.push({ name, source: "literal", value });
   return env;
 }

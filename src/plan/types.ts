@@ -38,6 +38,21 @@ export interface ServiceResource extends ResourceBase {
   spec: ServiceSpec;
 }
 
+/**
+ * A service parity does not run (kind `external`): its variables' values, from the developer's
+ * environment or the git-ignored file, become a Secret the consumers' env refers to.
+ */
+export interface ExternalResource extends ResourceBase {
+  sort: "external";
+  variables: string[];
+  /** The variable whose URL is checked before dependents start. */
+  check: string | undefined;
+  secretName: string;
+  /** Each variable's value; undefined where the developer has not set it. */
+  values: Record<string, string | undefined>;
+  spec: ServiceSpec;
+}
+
 /** Where a job's or app's image comes from. */
 export interface ImageSource {
   image: string;
@@ -82,12 +97,15 @@ export interface AppResource extends ResourceBase {
   spec: AppSpec;
 }
 
-export type Resource = ServiceResource | JobResource | AppResource;
+export type Resource = ServiceResource | ExternalResource | JobResource | AppResource;
+
+/** What a job or app can use. */
+export type Dependency = ServiceResource | ExternalResource;
 
 export interface Plan {
   stack: string;
   namespace: string;
-  /** Services, then jobs, then apps, each in spec order. */
+  /** Services (external ones among them), then jobs, then apps, each in spec order. */
   resources: Resource[];
   /** Prerequisites of each resource: explicit (`uses`, `after`) and implicit (apps after jobs). */
   deps: ReadonlyMap<string, readonly string[]>;

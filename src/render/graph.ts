@@ -6,11 +6,13 @@ const MERMAID_SHAPE: Record<Resource["sort"], (name: string) => string> = {
   service: (n) => `[("${n}")]`,
   job: (n) => `[["${n}"]]`,
   app: (n) => `("${n}")`,
+  external: (n) => `[/"${n}"/]`,
 };
 const DOT_SHAPE: Record<Resource["sort"], string> = {
   service: "cylinder",
   job: "box",
   app: "ellipse",
+  external: "parallelogram",
 };
 
 /** The resource graph, prerequisites pointing at what waits for them. */

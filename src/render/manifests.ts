@@ -1,4 +1,4 @@
-import type { Plan, ServiceResource } from "../plan/types.js";
+import type { Plan } from "../plan/types.js";
 import {
   GENERATED,
   DEV_MANIFEST_DIR,
@@ -7,7 +7,12 @@ import {
   type RenderLayout,
 } from "./files.js";
 import { appObjects } from "./k8s/app.js";
-import { namespaceObject, secretObject, storageClassObject } from "./k8s/cluster-objects.js";
+import {
+  externalSecretObject,
+  namespaceObject,
+  secretObject,
+  storageClassObject,
+} from "./k8s/cluster-objects.js";
 import { jobObjects } from "./k8s/job.js";
 import type { K8sObject } from "./k8s/object.js";
 import { serviceObjects } from "./k8s/service.js";
@@ -41,14 +46,15 @@ export function manifestFiles(plan: Plan, layout: RenderLayout): ManifestFile[] 
       sensitive: false,
     },
   ];
-  const services = plan.resources.filter((r): r is ServiceResource => r.sort === "service");
-  if (services.length) {
-    files.push({
-      path: layout.secretsFile,
-      objects: services.map((s) => secretObject(plan, s)),
-      dev: true,
-      sensitive: true,
-    });
+  const secrets = plan.resources.flatMap((r) =>
+    r.sort === "service"
+      ? [secretObject(plan, r)]
+      : r.sort === "external"
+        ? [externalSecretObject(plan, r)]
+        : [],
+  );
+  if (secrets.length) {
+    files.push({ path: layout.secretsFile, objects: secrets, dev: true, sensitive: true });
   }
   for (const resource of plan.resources) {
     if (resource.sort === "service") {
@@ -66,7 +72,7 @@ export function manifestFiles(plan: Plan, layout: RenderLayout): ManifestFile[] 
         dev: resource.dev,
         sensitive: false,
       });
-    } else if (!resource.chart) {
+    } else if (resource.sort === "app" && !resource.chart) {
       files.push({
         path: `${MANIFEST_DIR}/${resource.name}.yaml`,
         objects: appObjects(plan, resource),

@@ -8,6 +8,7 @@ const LABELS: Record<Resource["sort"], string> = {
   service: "dependencies",
   job: "jobs",
   app: "app",
+  external: "external",
 };
 
 /**
@@ -100,6 +101,18 @@ export function renderTiltfile(
 }
 
 function resourceCall(plan: Plan, r: Resource, setup: string): string {
+  // Nothing runs for an external service: a resource of its Secret alone, for the others to wait on.
+  if (r.sort === "external")
+    return call(
+      "k8s_resource",
+      [],
+      [
+        ["new_name", r.name],
+        ["objects", [`${r.secretName}:secret`]],
+        ["resource_deps", [setup]],
+        ["labels", [LABELS.external]],
+      ],
+    );
   const deps = plan.deps.get(r.name) ?? [];
   const forwards: StarValue[] = [];
   const objects: string[] = [];

@@ -1,9 +1,10 @@
+import type { Resource } from "../plan/types.js";
 import type { LifecycleEvent, Phase } from "./lifecycle.js";
 
 /** What the orchestrator tells a reporter: a resource moved to a phase. */
 export interface ResourceEvent {
   resource: string;
-  sort: "service" | "job" | "app";
+  sort: Resource["sort"];
   phase: Phase;
   event: LifecycleEvent;
   /** Milliseconds since the walk began (injected clock). */

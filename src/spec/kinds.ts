@@ -7,8 +7,12 @@ export interface KindRules {
 export interface KindRule {
   /** Kind-specific options the kind accepts, beyond the common ones. */
   readonly options: readonly string[];
-  /** The main port, forwarded to the host by default. */
-  readonly port: number;
+  /** The main port, forwarded to the host by default; none for a kind parity does not run. */
+  readonly port: number | undefined;
+  /** Options it cannot do without. */
+  readonly required?: readonly string[];
+  /** The common options it accepts, when not all of them (a kind parity does not run has no image). */
+  readonly commonOptions?: readonly string[];
   /** Ports that a boolean option adds and forwards (rabbitmq `management` → 15672). */
   readonly optionPorts?: Readonly<Record<string, number>>;
   /**

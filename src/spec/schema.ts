@@ -145,6 +145,26 @@ export const serviceSchema = z.strictObject({
     .describe(
       "localstack: the AWS services to emulate (default: those the resources need, else s3)",
     ),
+  variables: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[A-Z_][A-Z0-9_]*$/,
+          "must be an environment variable name in capitals (PAYMENTS_URL)",
+        ),
+    )
+    .min(1)
+    .optional()
+    .describe(
+      "external: the variables it hands out, read from the developer's environment or .parity/external.env, never from the spec",
+    ),
+  check: z
+    .string()
+    .optional()
+    .describe(
+      "external: the variable whose URL is checked before dependents start (HTTP answers, or a TCP connect)",
+    ),
   persistent: z.boolean().default(true).describe("keep data on a persistent volume"),
   storage: quantity.default("1Gi").describe("size of the persistent volume"),
   forward: forward

@@ -107,9 +107,35 @@ function checkKinds(services: Raw, rules: KindRules, issues: RawIssue[]): void {
         });
     }
     if (!kind) continue;
-    const specific = rules.kinds.get(kind)?.options ?? [];
+    const rule = rules.kinds.get(kind);
+    for (const option of rule?.required ?? [])
+      if (!(option in options))
+        issues.push({
+          path: ["services", name],
+          atKey: true,
+          message: `kind ${kind} needs ${option}`,
+        });
+    const variables = Array.isArray(options.variables) ? options.variables : [];
+    if (typeof options.check === "string" && !variables.includes(options.check))
+      issues.push({
+        path: ["services", name, "check"],
+        message: `check must name one of the service's variables (${variables.join(", ") || "none given"})`,
+      });
+    const specific = rule?.options ?? [];
+    const common: readonly string[] = rule?.commonOptions ?? COMMON_SERVICE_OPTIONS;
     for (const option of Object.keys(options)) {
-      const isCommon = (COMMON_SERVICE_OPTIONS as readonly string[]).includes(option);
+      if (
+        (COMMON_SERVICE_OPTIONS as readonly string[]).includes(option) &&
+        !common.includes(option)
+      ) {
+        issues.push({
+          path: ["services", name, option],
+          atKey: true,
+          message: `"${option}" is not an option of kind ${kind}: parity does not run it (its options: ${[...common.filter((o) => o !== "kind"), ...specific].join(", ")})`,
+        });
+        continue;
+      }
+      const isCommon = common.includes(option);
       const isOtherKinds = [...rules.kinds.values()].some((k) => k.options.includes(option));
       if (!isCommon && !specific.includes(option) && isOtherKinds) {
         issues.push({

@@ -3,7 +3,7 @@ import type { AppResource, JobResource } from "../../plan/types.js";
 import { localEnv } from "../../run/local/env.js";
 import { planSecrets, redact } from "../endpoints.js";
 import type { Output } from "../output.js";
-import { openProject } from "../project.js";
+import { openProject, requireExternalValues } from "../project.js";
 
 export interface EnvOptions {
   file: string;
@@ -18,6 +18,7 @@ export interface EnvOptions {
  */
 export function envCommand(options: EnvOptions, output: Output): number {
   const { plan } = openProject(options.file);
+  requireExternalValues(plan);
   const consumers = plan.resources.filter(
     (r): r is AppResource | JobResource => r.sort !== "service",
   );

@@ -3,7 +3,7 @@ import { ensureGitignored } from "../../plan/gitignore.js";
 import { DEV_MANIFEST_DIR, MANIFEST_DIR } from "../../render/files.js";
 import { renderAll } from "../../render/index.js";
 import { ParityError } from "../../errors.js";
-import { openProject } from "../project.js";
+import { openProject, requireExternalValues } from "../project.js";
 import { staleFiles, writeRendered } from "../write.js";
 import type { Output } from "../output.js";
 
@@ -16,6 +16,7 @@ export interface RenderOptions {
 /** `parity render`: manifests, Tiltfile, .tiltignore and cluster configs from the spec. */
 export function renderCommand(options: RenderOptions, output: Output): number {
   const project = openProject(options.file);
+  requireExternalValues(project.plan);
   const outDir = resolve(options.out ?? project.dir);
   const posix = (p: string) => p.split("\\").join("/") || ".";
   const layout = {

@@ -9,7 +9,7 @@ import { isAlive } from "../../run/local/proc.js";
 import { localEndpoints } from "../endpoints.js";
 import { plainView, TtyView } from "../live-view.js";
 import type { Output } from "../output.js";
-import { openProject } from "../project.js";
+import { openProject, requireExternalValues } from "../project.js";
 
 export interface ClusterCommandOptions extends ClusterSelection {
   file: string;
@@ -91,6 +91,7 @@ export async function upClusterCommand(
 ): Promise<number> {
   const project = openProject(options.file);
   const { plan } = project;
+  requireExternalValues(plan);
   const { upCluster } = await import("../../run/cluster/up.js");
   project.secrets.save();
   const interrupt = new AbortController();

@@ -1,4 +1,4 @@
-import type { Plan, ServiceResource } from "../../plan/types.js";
+import type { ExternalResource, Plan, ServiceResource } from "../../plan/types.js";
 import { labels, metadata, type K8sObject } from "./object.js";
 
 export function namespaceObject(plan: Plan): K8sObject {
@@ -34,5 +34,19 @@ export function secretObject(plan: Plan, service: ServiceResource): K8sObject {
     metadata: metadata(plan, service.secretName, service.profile.component),
     type: "Opaque",
     stringData: { password: service.password },
+  };
+}
+
+/**
+ * The Secret of a service parity does not run: the developer's values of its variables, only ever
+ * written to a git-ignored file (a variable not set is refused before this is written).
+ */
+export function externalSecretObject(plan: Plan, service: ExternalResource): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: metadata(plan, service.secretName, "external"),
+    type: "Opaque",
+    stringData: Object.fromEntries(service.variables.map((v) => [v, service.values[v] ?? ""])),
   };
 }

@@ -10,10 +10,12 @@ export function waitContainers(
   uses: readonly string[],
   schemaWaits: ReadonlyArray<{ service: string; tables: string[] }> = [],
 ): Array<Record<string, unknown>> {
-  return uses.map((name) => {
-    const service = plan.resources.find(
-      (r): r is ServiceResource => r.sort === "service" && r.name === name,
-    )!;
+  // An external service has no Service to wait for: parity checks it before the app's turn.
+  const services = uses.flatMap((name) =>
+    plan.resources.filter((r): r is ServiceResource => r.sort === "service" && r.name === name),
+  );
+  return services.map((service) => {
+    const name = service.name;
     const port = service.profile.ports[0]!.port;
     // An app waits for the schema too: the database must accept its credentials and show that
     // the migrations ran. Never the migrations themselves: with replicas, they would race.

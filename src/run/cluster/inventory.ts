@@ -1,5 +1,5 @@
-import type { ServiceResource } from "../../plan/types.js";
 import {
+  externalSecretObject,
   namespaceObject,
   secretObject,
   storageClassObject,
@@ -12,11 +12,16 @@ import type { ClusterSession } from "./session.js";
 
 /** The objects that stand beside the graph: the namespace, parity's StorageClass, the Secrets. */
 export function setupObjects(plan: ClusterSession["plan"]): K8sObject[] {
-  const services = plan.resources.filter((r): r is ServiceResource => r.sort === "service");
   return [
     namespaceObject(plan),
     storageClassObject(plan),
-    ...services.map((s) => secretObject(plan, s)),
+    ...plan.resources.flatMap((r) =>
+      r.sort === "service"
+        ? [secretObject(plan, r)]
+        : r.sort === "external"
+          ? [externalSecretObject(plan, r)]
+          : [],
+    ),
   ];
 }
 

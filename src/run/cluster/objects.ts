@@ -20,7 +20,7 @@ export async function resourceObjects(
   for (const r of plan.resources) {
     if (r.sort === "service") out.set(r.name, serviceObjects(plan, r));
     else if (r.sort === "job") out.set(r.name, jobObjects(plan, r));
-    else if (!r.chart) out.set(r.name, appObjects(plan, r));
+    else if (r.sort === "app" && !r.chart) out.set(r.name, appObjects(plan, r));
   }
   for (const [chart, apps] of charts(plan)) {
     const objects = await helmTemplate(chart, apps[0]!.name, plan.namespace, projectDir);

@@ -1,3 +1,4 @@
+import type { Resource } from "../../plan/types.js";
 import { APPLIED_ANNOTATION, digestOf, displayName } from "./apply.js";
 import { loadStack } from "./inventory.js";
 import { verdictOf, WORKLOAD_KINDS } from "./readiness.js";
@@ -5,7 +6,7 @@ import type { ClusterSession } from "./session.js";
 
 export interface ClusterResourceStatus {
   name: string;
-  sort: "service" | "job" | "app";
+  sort: Resource["sort"];
   /** ready; starting (rolling out); exited (a Job that completed); failed; not started. */
   state: "ready" | "starting" | "exited" | "failed" | "not started";
   /** Why it is not ready, when it is not. */

@@ -1,5 +1,6 @@
 import type { Plan, Resource } from "../../plan/types.js";
 import type { K8sObject } from "../../render/k8s/object.js";
+import { awaitExternal } from "../external.js";
 import { ResourceFailed } from "../errors.js";
 import type { ResourceRunner } from "../orchestrator.js";
 import type { Applier } from "./apply.js";
@@ -40,6 +41,8 @@ export class ClusterTarget implements ResourceRunner {
   constructor(private readonly options: ClusterTargetOptions) {}
 
   async run(resource: Resource, signal: AbortSignal): Promise<void> {
+    // Its Secret went in with the setup objects; nothing of it runs in the cluster.
+    if (resource.sort === "external") return awaitExternal(resource, signal);
     const objects = this.options.objects.get(resource.name) ?? [];
     if (resource.sort === "job") await this.deleteJobs(objects);
     for (const object of objects) await this.options.applier.lookup(object);

@@ -3,6 +3,7 @@ import { majorOf } from "../../catalog/kind.js";
 import { ParityError } from "../../errors.js";
 import type { Plan, Resource, ServiceResource } from "../../plan/types.js";
 import { resolveServer } from "./binaries.js";
+import { missingExternalValues } from "../external.js";
 import { appHostPort } from "./env.js";
 import type { LocalLayout } from "./layout.js";
 import { portHolder, portIsFree } from "./ports.js";
@@ -75,6 +76,8 @@ export async function preflight(
       );
     }
   }
+
+  problems.push(...missingExternalValues(plan));
 
   const claims: Array<[number, string]> = [];
   for (const resource of toStart) {

@@ -1,10 +1,11 @@
+import type { Resource } from "../../plan/types.js";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ProcessIdentity } from "./proc.js";
 
 /** What the local target remembers of a resource between commands. */
 export interface ResourceRecord {
-  sort: "service" | "job" | "app";
+  sort: Resource["sort"];
   /** The process while it runs (services and apps; a job while it runs). */
   process?: ProcessIdentity;
   /** Host ports it listens on. */

@@ -1,12 +1,21 @@
-import type { Plan } from "../../plan/types.js";
+import type { Plan, Resource } from "../../plan/types.js";
 import { isAlive } from "./proc.js";
 import type { LocalTarget } from "./target.js";
 
 export interface ResourceStatus {
   name: string;
-  sort: "service" | "job" | "app";
+  sort: Resource["sort"];
   /** ready; running (but not answering); exited 0; failed; stopped (was started, is gone); not started. */
-  state: "ready" | "running" | "exited" | "failed" | "stopped" | "not started";
+  state:
+    | "ready"
+    | "running"
+    | "exited"
+    | "failed"
+    | "stopped"
+    | "not started"
+    // A service parity does not run: no check given, or its check does not answer.
+    | "external"
+    | "unreachable";
   pid?: number;
   ports: number[];
   uptimeSeconds?: number;
@@ -33,6 +42,15 @@ export async function localStatus(
         ...(resource.sort === "service" ? { image: resource.profile.image } : {}),
         ...(record?.version ? { version: record.version } : {}),
       };
+      if (resource.sort === "external")
+        return {
+          ...base,
+          state: !resource.check
+            ? "external"
+            : (await target.isReady(resource))
+              ? "ready"
+              : "unreachable",
+        };
       if (!record) return { ...base, state: "not started" };
       const uptimeSeconds = Math.round((now - Date.parse(record.startedAt)) / 1000);
       if (resource.sort === "job") {

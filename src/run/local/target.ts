@@ -28,6 +28,7 @@ import { serviceContext } from "./service-context.js";
 import { StateFile } from "./state.js";
 import { stopGroup } from "./stop.js";
 import { httpReady } from "./http-ready.js";
+import { awaitExternal } from "../external.js";
 
 const SERVICE_READY_TIMEOUT_MS = 120_000;
 const APP_READY_TIMEOUT_MS = 60_000;
@@ -70,6 +71,8 @@ export class LocalTarget implements ResourceRunner {
         return this.runJob(resource, signal);
       case "app":
         return this.runApp(resource, signal);
+      case "external":
+        return awaitExternal(resource, signal);
     }
   }
 
@@ -84,6 +87,12 @@ export class LocalTarget implements ResourceRunner {
 
   /** Whether a resource from an earlier `up` is still running and passes its readiness check. */
   async isReady(resource: Resource): Promise<boolean> {
+    // Nothing of parity's runs for it: ready while its check answers.
+    if (resource.sort === "external")
+      return awaitExternal(resource, AbortSignal.timeout(5000)).then(
+        () => true,
+        () => false,
+      );
     const record = this.state.read().resources[resource.name];
     if (!record?.process || !isAlive(record.process)) return false;
     try {

@@ -55,7 +55,9 @@ export async function upLocal(options: LocalUpOptions): Promise<LocalUpResult> {
   const runAs = unprivilegedAccount();
   const probe = new LocalTarget({ projectDir, plan, binaries: new Map(), clock, runAs });
   const records = probe.state.read().resources;
-  const candidates = plan.resources.filter((r) => r.sort !== "job" && records[r.name]);
+  const candidates = plan.resources.filter(
+    (r) => r.sort === "external" || (r.sort !== "job" && records[r.name]),
+  );
   const ready = new Set(
     (
       await Promise.all(
