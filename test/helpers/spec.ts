@@ -10,8 +10,13 @@ export const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 /** Secrets that are visible in assertions and stable across runs. */
 export const fixedSecrets = { get: (key: string) => `secret-${key.toLowerCase()}-value` };
 
-export function planOf(yaml: string, secrets = fixedSecrets): Plan {
-  return buildPlan(loadSpec(yaml, "parity.yaml", kindRules), secrets);
+/** `external` gives external services' values; none by default, whatever the environment holds. */
+export function planOf(
+  yaml: string,
+  secrets = fixedSecrets,
+  external: (variable: string) => string | undefined = () => undefined,
+): Plan {
+  return buildPlan(loadSpec(yaml, "parity.yaml", kindRules), secrets, external);
 }
 
 export function fixtureText(name: string): string {

@@ -129,6 +129,36 @@ describe("buildPlan: env wiring", () => {
     ).toMatchObject({ service: "localstack", cluster: "$(LOCALSTACK_PASSWORD)" });
   });
 
+  it("hands an external service's variables from its Secret, with the developer's values", () => {
+    const spec =
+      "name: a\nservices:\n  payments:\n    kind: external\n    variables: [PAYMENTS_URL, PAYMENTS_KEY]\n    check: PAYMENTS_URL\napps:\n  web:\n    uses: [payments]\n";
+    const plan = planOf(spec, undefined, (v) =>
+      v === "PAYMENTS_URL" ? "https://pay.example/health" : undefined,
+    );
+    expect(byName<AppResource>(plan, "web").env).toEqual([
+      {
+        name: "PAYMENTS_URL",
+        source: "secret",
+        secret: "payments-credentials",
+        key: "PAYMENTS_URL",
+        value: "https://pay.example/health",
+      },
+      {
+        name: "PAYMENTS_KEY",
+        source: "secret",
+        secret: "payments-credentials",
+        key: "PAYMENTS_KEY",
+        value: "",
+      },
+    ]);
+    expect(plan.resources.find((r) => r.name === "payments")).toMatchObject({
+      sort: "external",
+      check: "PAYMENTS_URL",
+      values: { PAYMENTS_URL: "https://pay.example/health", PAYMENTS_KEY: undefined },
+    });
+    expect(plan.deps.get("web")).toEqual(["payments"]);
+  });
+
   it("gives jobs the env of the services they use, and the app's image", () => {
     const migrate = byName<JobResource>(plan, "migrate");
     expect(migrate.env.map((e) => e.name)).toEqual(["POSTGRES_PASSWORD", "DATABASE_URL"]);

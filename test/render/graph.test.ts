@@ -16,6 +16,9 @@ services:
     kind: postgres
   session-cache:
     kind: redis
+  payment-gateway:
+    kind: external
+    variables: [PAYMENT_GATEWAY_URL]
 jobs:
   migrate-orders:
     command: npm run migrate
@@ -24,7 +27,7 @@ apps:
   order-api:
     build: .
     port: 8080
-    uses: [orders-db, session-cache]
+    uses: [orders-db, session-cache, payment-gateway]
   order-worker:
     build: .
     command: npm run worker
@@ -43,7 +46,12 @@ function planEdges(plan: Plan): string[] {
   );
 }
 
-const SHAPES = { service: "cylinder", job: "subroutine", app: "rounded" } as const;
+const SHAPES = {
+  service: "cylinder",
+  job: "subroutine",
+  app: "rounded",
+  external: "parallelogram",
+} as const;
 type Shape = (typeof SHAPES)[keyof typeof SHAPES];
 
 interface Mermaid {
@@ -62,6 +70,7 @@ function parseMermaid(text: string): Mermaid {
     ["cylinder", new RegExp(`^  ${id}\\[\\("([^"]+)"\\)\\]$`)],
     ["subroutine", new RegExp(`^  ${id}\\[\\["([^"]+)"\\]\\]$`)],
     ["rounded", new RegExp(`^  ${id}\\("([^"]+)"\\)$`)],
+    ["parallelogram", new RegExp(`^  ${id}\\[/"([^"]+)"/\\]$`)],
   ];
   for (const line of lines) {
     const node = shapes
@@ -142,7 +151,9 @@ describe.each([
     expect(dot.nodes).toEqual(
       plan.resources.map((r) => ({
         name: r.name,
-        shape: { service: "cylinder", job: "box", app: "ellipse" }[r.sort],
+        shape: { service: "cylinder", job: "box", app: "ellipse", external: "parallelogram" }[
+          r.sort
+        ],
       })),
     );
     const edges = dot.edges.map(([from, to]) => `${from} -> ${to}`);
@@ -180,6 +191,7 @@ describe("mermaid ids of hyphenated names", () => {
     expect(byLabel).toEqual({
       "orders-db": "orders_db",
       "session-cache": "session_cache",
+      "payment-gateway": "payment_gateway",
       "migrate-orders": "migrate_orders",
       "order-api": "order_api",
       "order-worker": "order_worker",

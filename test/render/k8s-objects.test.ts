@@ -232,7 +232,7 @@ describe("myapp manifests: behaviour", () => {
       find("StatefulSet", service).spec.template.spec.containers.find((c) => c.name === service)!
         .image;
     for (const r of plan.resources) {
-      if (r.sort === "service") continue;
+      if (r.sort === "service" || r.sort === "external") continue;
       const w = find(r.sort === "app" ? "Deployment" : "Job", r.name);
       const init = w.spec.template.spec.initContainers ?? [];
       expect(init.map((c) => c.name)).toEqual(r.uses.map((s) => `wait-for-${s}`));

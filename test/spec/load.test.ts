@@ -94,6 +94,21 @@ const badSpecs: Array<[string, string, string]> = [
     'parity.yaml:4:5: services.s3.topics: "topics" is not an option of kind s3',
   ],
   [
+    "an external service without variables",
+    "name: a\nservices:\n  payments:\n    kind: external\n",
+    "parity.yaml:3:3: services.payments: kind external needs variables",
+  ],
+  [
+    "an image for a service parity does not run",
+    "name: a\nservices:\n  payments:\n    kind: external\n    variables: [PAYMENTS_URL]\n    version: '2'\n",
+    'parity.yaml:6:5: services.payments.version: "version" is not an option of kind external: parity does not run it (its options: variables, check)',
+  ],
+  [
+    "a check that names no variable of the service",
+    "name: a\nservices:\n  payments:\n    kind: external\n    variables: [PAYMENTS_URL]\n    check: PAYMENT_URL\n",
+    "parity.yaml:6:12: services.payments.check: check must name one of the service's variables (PAYMENTS_URL)",
+  ],
+  [
     "option of another kind",
     "name: a\nservices:\n  redis:\n    database: x\n",
     'parity.yaml:4:5: services.redis.database: "database" is not an option of kind redis',
