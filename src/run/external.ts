@@ -4,7 +4,7 @@ import type { ExternalResource, Plan } from "../plan/types.js";
 import { ResourceFailed } from "./errors.js";
 import { pollUntil } from "./local/poll.js";
 
-const CHECK_TIMEOUT_MS = 30_000;
+const CHECK_TIMEOUT_MS = 15_000;
 
 /**
  * An external service is "ready" once its check answers (when the spec gives one): both targets
