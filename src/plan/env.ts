@@ -44,7 +44,7 @@ export function wireEnv(
       key: "password",
       value: service.password,
     });
-    const cluster = { host: service.name, port: main.port };
+    const cluster = { host: service.clusterHost, port: main.port };
     const host = { host: "127.0.0.1", port: service.forward ?? main.port };
     const clusterPassword = `$(${service.passwordEnv})`;
     const hostPassword = encodeURIComponent(service.password);

@@ -16,8 +16,22 @@ interface ResourceBase {
   after: string[];
 }
 
+/** A third-party chart that runs a service in a cluster (helm upgrade --install; Tilt's helm_resource). */
+export interface ServiceChart {
+  /** A directory (relative to parity.yaml), an oci:// reference, or a name in `repo`. */
+  chart: string;
+  repo: string | undefined;
+  version: string | undefined;
+  values: string[];
+  set: Record<string, string>;
+}
+
 export interface ServiceResource extends ResourceBase {
   sort: "service";
+  /** Set when a third-party chart runs it in a cluster; parity's own manifests otherwise. */
+  chart: ServiceChart | undefined;
+  /** The Service clients connect to in the cluster: the chart's, else the service's name. */
+  clusterHost: string;
   kind: string;
   profile: ServiceProfile;
   persistent: boolean;

@@ -58,6 +58,8 @@ export function manifestFiles(plan: Plan, layout: RenderLayout): ManifestFile[] 
   }
   for (const resource of plan.resources) {
     if (resource.sort === "service") {
+      // A third-party chart makes its objects; Tilt's helm_resource and `up` install it.
+      if (resource.chart) continue;
       files.push({
         path: `${MANIFEST_DIR}/${resource.name}.yaml`,
         objects: serviceObjects(plan, resource),

@@ -1,5 +1,5 @@
 import { charts } from "../plan/charts.js";
-import type { AppResource, Plan, Resource } from "../plan/types.js";
+import type { AppResource, Plan, Resource, ServiceResource } from "../plan/types.js";
 import { fromRoot, GENERATED, type RenderLayout } from "./files.js";
 import type { ManifestFile } from "./manifests.js";
 import { call, Raw, str, type StarValue } from "./starlark.js";
@@ -32,6 +32,19 @@ export function renderTiltfile(
     "",
     call("k8s_yaml", [files.map((f) => (f.sensitive ? new Raw("secrets_file") : f.path))]),
   ];
+
+  const charted = plan.resources.filter(
+    (r): r is ServiceResource => r.sort === "service" && r.chart !== undefined,
+  );
+  if (charted.length) {
+    out.push(
+      "",
+      "# Third-party charts run these services in the cluster: Tilt's helm_resource installs them.",
+      `load("ext://helm_resource", "helm_repo", "helm_resource")`,
+    );
+    for (const r of charted.filter((c) => c.chart!.repo))
+      out.push(call("helm_repo", [repoName(r), r.chart!.repo!], [["labels", ["helm_repos"]]]));
+  }
 
   for (const [chart, apps] of charts(plan)) {
     out.push(
@@ -96,8 +109,50 @@ export function renderTiltfile(
       ],
     ),
   );
-  for (const resource of plan.resources) out.push("", resourceCall(plan, resource, setup));
+  for (const resource of plan.resources)
+    out.push(
+      "",
+      resource.sort === "service" && resource.chart
+        ? chartCall(plan, resource, setup, layout)
+        : resourceCall(plan, resource, setup),
+    );
   return out.join("\n") + "\n";
+}
+
+/** The name of the repository a chart of a service comes from, as Tilt's helm_repo knows it. */
+const repoName = (r: ServiceResource) => `${r.name}-charts`;
+
+/** helm_resource for a service a third-party chart runs: flags as `helm upgrade --install` takes them. */
+function chartCall(plan: Plan, r: ServiceResource, setup: string, layout: RenderLayout): string {
+  const chart = r.chart!;
+  const ref = chart.repo
+    ? `${repoName(r)}/${chart.chart}`
+    : chart.chart.startsWith("oci://")
+      ? chart.chart
+      : fromRoot(layout, chart.chart);
+  const flags = [
+    ...(chart.version ? ["--version", chart.version] : []),
+    ...chart.values.flatMap((v) => ["--values", fromRoot(layout, v)]),
+    ...Object.entries(chart.set).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
+  ];
+  const deps = plan.deps.get(r.name) ?? [];
+  const forwards = [
+    ...(r.forward !== undefined
+      ? [`${r.forward}:${r.profile.forwardTo ?? r.profile.ports[0]!.port}`]
+      : []),
+    ...r.extraForwards.map((e) => `${e.host}:${e.container}`),
+  ];
+  return call(
+    "helm_resource",
+    [r.name, ref],
+    [
+      ["namespace", plan.namespace],
+      ["flags", flags.length ? flags : undefined],
+      ["resource_deps", [...(deps.length ? deps : [setup]), ...(chart.repo ? [repoName(r)] : [])]],
+      ["port_forwards", forwards.length ? forwards : undefined],
+      ["labels", [LABELS.service]],
+    ],
+  );
 }
 
 function resourceCall(plan: Plan, r: Resource, setup: string): string {

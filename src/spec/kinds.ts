@@ -32,4 +32,5 @@ export const COMMON_SERVICE_OPTIONS = [
   "forward",
   "env",
   "resources",
+  "chart",
 ] as const;

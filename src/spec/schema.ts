@@ -77,6 +77,35 @@ const local = z.strictObject({
 
 const nameList = z.array(dnsLabel).default([]);
 
+/**
+ * A third-party chart in place of parity's manifests for a service: a chart directory, an
+ * `oci://` reference, or a chart of a repository (`repo` + its name).
+ */
+const serviceChart = z.strictObject({
+  chart: z
+    .string()
+    .min(1)
+    .describe(
+      "a chart directory (relative to parity.yaml), an oci:// reference, or the chart's name in `repo`",
+    ),
+  repo: z
+    .string()
+    .regex(/^https?:\/\//, "must be the chart repository's http(s) URL")
+    .optional()
+    .describe("the chart repository (helm repo add), for a chart given by name"),
+  version: z.string().optional().describe("the chart's version (--version)"),
+  values: z.array(z.string()).default([]).describe("values files, relative to parity.yaml"),
+  set: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+    .default({})
+    .describe("--set overrides: hand it parity's Secret here (<name>-credentials, key password)"),
+  service: z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be the name of a Kubernetes Service")
+    .optional()
+    .describe("the Service the chart makes that clients connect to (default: the service's name)"),
+});
+
 /** Kafka's own rule for topic names. */
 const kafkaTopic = z
   .string()
@@ -165,6 +194,9 @@ export const serviceSchema = z.strictObject({
     .describe(
       "external: the variable whose URL is checked before dependents start (HTTP answers, or a TCP connect)",
     ),
+  chart: serviceChart
+    .optional()
+    .describe("a third-party Helm chart that runs it in a cluster instead of parity's manifests"),
   persistent: z.boolean().default(true).describe("keep data on a persistent volume"),
   storage: quantity.default("1Gi").describe("size of the persistent volume"),
   forward: forward

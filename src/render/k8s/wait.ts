@@ -15,14 +15,14 @@ export function waitContainers(
     plan.resources.filter((r): r is ServiceResource => r.sort === "service" && r.name === name),
   );
   return services.map((service) => {
-    const name = service.name;
+    const name = service.clusterHost;
     const port = service.profile.ports[0]!.port;
     // An app waits for the schema too: the database must accept its credentials and show that
     // the migrations ran. Never the migrations themselves: with replicas, they would race.
-    const tables = schemaWaits.find((w) => w.service === name)?.tables;
+    const tables = schemaWaits.find((w) => w.service === service.name)?.tables;
     const schema = tables && service.profile.schemaWaitScript?.(name, port, tables);
     return {
-      name: `wait-for-${name}`,
+      name: `wait-for-${service.name}`,
       image: service.profile.image,
       imagePullPolicy: "IfNotPresent",
       command: [

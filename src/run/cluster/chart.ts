@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import type { AppChart } from "../../plan/charts.js";
+import type { ServiceChart } from "../../plan/types.js";
 import type { K8sObject } from "../../render/k8s/object.js";
 import { ClusterError } from "./errors.js";
 
@@ -52,6 +53,102 @@ export function helmTemplate(
           .map((d) => d.toJS() as K8sObject | null)
           .filter((o): o is K8sObject => Boolean(o?.kind && o.metadata?.name));
         resolvePromise(objects);
+      },
+    );
+  });
+}
+
+/**
+ * Installs (or upgrades) a third-party chart that runs a service, as Tilt's helm_resource does:
+ * `helm upgrade --install` in the stack's namespace, then the objects of the release as helm
+ * applied them (`helm get manifest`), for parity to wait on its workloads.
+ */
+export async function helmInstall(
+  chart: ServiceChart,
+  release: string,
+  namespace: string,
+  projectDir: string,
+  cluster: { kubeconfig: string; context: string },
+): Promise<K8sObject[]> {
+  const ref =
+    chart.repo || chart.chart.startsWith("oci://") ? chart.chart : resolve(projectDir, chart.chart);
+  const common = ["--namespace", namespace, "--kube-context", cluster.context];
+  await helm(
+    [
+      "upgrade",
+      "--install",
+      release,
+      ref,
+      ...common,
+      ...(chart.repo ? ["--repo", chart.repo] : []),
+      ...(chart.version ? ["--version", chart.version] : []),
+      ...chart.values.flatMap((v) => ["--values", resolve(projectDir, v)]),
+      ...Object.entries(chart.set).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
+    ],
+    release,
+    chart.chart,
+    projectDir,
+    cluster.kubeconfig,
+  );
+  const manifest = await helm(
+    ["get", "manifest", release, ...common],
+    release,
+    chart.chart,
+    projectDir,
+    cluster.kubeconfig,
+  );
+  return parseAllDocuments(manifest)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => Boolean(o?.kind && o.metadata?.name));
+}
+
+/** Removes a service's chart release; a release that is not there is no error. */
+export async function helmUninstall(
+  release: string,
+  namespace: string,
+  projectDir: string,
+  cluster: { kubeconfig: string; context: string },
+): Promise<void> {
+  await helm(
+    [
+      "uninstall",
+      release,
+      "--namespace",
+      namespace,
+      "--kube-context",
+      cluster.context,
+      "--ignore-not-found",
+    ],
+    release,
+    release,
+    projectDir,
+    cluster.kubeconfig,
+  );
+}
+
+function helm(
+  args: string[],
+  release: string,
+  chart: string,
+  cwd: string,
+  kubeconfig: string,
+): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      helmCommand(),
+      args,
+      { cwd, maxBuffer: 64 << 20, env: { ...process.env, KUBECONFIG: kubeconfig } },
+      (error, stdout, stderr) => {
+        if (!error) return resolvePromise(stdout);
+        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+        reject(
+          new ClusterError(
+            missing
+              ? `${release}: its chart ${chart} needs helm, which is not on PATH: install helm 3 or 4 (or set PARITY_HELM)`
+              : `${release}: helm ${args[0]} ${chart} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`,
+            { cause: error },
+          ),
+        );
       },
     );
   });

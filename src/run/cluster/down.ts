@@ -1,5 +1,6 @@
 import type { K8sObject } from "../../render/k8s/object.js";
 import { displayName, managersOf, ownedBy } from "./apply.js";
+import { helmUninstall } from "./chart.js";
 import { loadStack } from "./inventory.js";
 import type { LiveObject } from "./readiness.js";
 import type { ClusterSession } from "./session.js";
@@ -52,8 +53,17 @@ export async function downCluster(
     }
   };
 
-  for (const level of [...plan.levels].reverse())
+  for (const level of [...plan.levels].reverse()) {
     await remove(level.flatMap((name) => objects.get(name) ?? []));
+    // A service from a third-party chart goes as it came: helm removes its release.
+    for (const name of level) {
+      const service = plan.resources.find((r) => r.name === name);
+      if (service?.sort !== "service" || !service.chart) continue;
+      await helmUninstall(name, plan.namespace, projectDir, session.helm);
+      outcome.deleted.push(`helm release ${name}`);
+      options.onDeleted?.(`helm release ${name}`);
+    }
+  }
   await remove(setup.filter((o) => o.kind === "Secret"));
 
   if (options.volumes) {

@@ -22,9 +22,14 @@ export function planForwards(plan: Plan): Forward[] {
     if (r.sort === "service") {
       const main = r.profile.forwardTo ?? r.profile.ports[0]!.port;
       if (r.forward !== undefined)
-        out.push({ resource: r.name, host: r.forward, service: r.name, port: main });
+        out.push({ resource: r.name, host: r.forward, service: r.clusterHost, port: main });
       for (const extra of r.extraForwards)
-        out.push({ resource: r.name, host: extra.host, service: r.name, port: extra.container });
+        out.push({
+          resource: r.name,
+          host: extra.host,
+          service: r.clusterHost,
+          port: extra.container,
+        });
     } else if (r.sort === "app" && r.port !== undefined) {
       const host = appHostPort(r);
       if (host !== undefined) out.push({ resource: r.name, host, service: r.name, port: r.port });

@@ -18,7 +18,7 @@ export async function resourceObjects(
 ): Promise<Map<string, K8sObject[]>> {
   const out = new Map<string, K8sObject[]>();
   for (const r of plan.resources) {
-    if (r.sort === "service") out.set(r.name, serviceObjects(plan, r));
+    if (r.sort === "service") out.set(r.name, r.chart ? [] : serviceObjects(plan, r));
     else if (r.sort === "job") out.set(r.name, jobObjects(plan, r));
     else if (r.sort === "app" && !r.chart) out.set(r.name, appObjects(plan, r));
   }

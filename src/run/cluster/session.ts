@@ -1,3 +1,4 @@
+import { delimiter } from "node:path";
 import type { Plan } from "../../plan/types.js";
 import { KubeClient } from "./client.js";
 import { Discovery } from "./discovery.js";
@@ -12,6 +13,8 @@ export interface ClusterSession {
   stackSelector: string;
   /** The API server's version, e.g. v1.37.2. */
   serverVersion: string;
+  /** How helm reaches the same cluster: the kubeconfig files and the context. */
+  helm: { kubeconfig: string; context: string };
 }
 
 /**
@@ -32,5 +35,6 @@ export async function connect(
     plan: namespace === plan.namespace ? plan : { ...plan, namespace },
     stackSelector: `app.kubernetes.io/part-of=${plan.stack},app.kubernetes.io/managed-by=parity`,
     serverVersion: version.gitVersion,
+    helm: { kubeconfig: cluster.files.join(delimiter), context: cluster.context },
   };
 }

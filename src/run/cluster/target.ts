@@ -1,4 +1,4 @@
-import type { Plan, Resource } from "../../plan/types.js";
+import type { Plan, Resource, ServiceResource } from "../../plan/types.js";
 import type { K8sObject } from "../../render/k8s/object.js";
 import { awaitExternal } from "../external.js";
 import { ResourceFailed } from "../errors.js";
@@ -27,6 +27,8 @@ export interface ClusterTargetOptions {
   plan: Plan;
   objects: ReadonlyMap<string, K8sObject[]>;
   applier: Applier;
+  /** Installs a service's third-party chart; the objects of its release. */
+  installChart: (service: ServiceResource) => Promise<K8sObject[]>;
   /** Each applied object, for the caller's report. */
   onApplied?: (object: string, outcome: string) => void;
 }
@@ -43,6 +45,7 @@ export class ClusterTarget implements ResourceRunner {
   async run(resource: Resource, signal: AbortSignal): Promise<void> {
     // Its Secret went in with the setup objects; nothing of it runs in the cluster.
     if (resource.sort === "external") return awaitExternal(resource, signal);
+    if (resource.sort === "service" && resource.chart) return this.runChart(resource, signal);
     const objects = this.options.objects.get(resource.name) ?? [];
     if (resource.sort === "job") await this.deleteJobs(objects);
     for (const object of objects) await this.options.applier.lookup(object);
@@ -58,6 +61,30 @@ export class ClusterTarget implements ResourceRunner {
       applied
         .filter((o) => WORKLOAD_KINDS.has(o.kind ?? ""))
         .map((o) => this.waitReady(resource.name, o, timeout, signal)),
+    );
+  }
+
+  /**
+   * A service from a third-party chart: helm installs the release, then every workload in it is
+   * waited for as parity's own are (rollout status, failing at once on a pod that cannot start).
+   */
+  private async runChart(service: ServiceResource, signal: AbortSignal): Promise<void> {
+    const released = await this.options.installChart(service);
+    this.options.onApplied?.(`helm release ${service.name}`, "installed");
+    const workloads = await Promise.all(
+      released
+        .filter((o) => WORKLOAD_KINDS.has(o.kind))
+        .map(async (o) => {
+          // The release's own objects: helm's, not parity's, so not through the Applier's owner check.
+          const path = await this.options.discovery.path(o, this.options.plan.namespace);
+          const live = await this.options.client.get<LiveObject>(path);
+          return live && ({ ...live, kind: o.kind } as LiveObject);
+        }),
+    );
+    await Promise.all(
+      workloads
+        .filter((w): w is LiveObject => w !== undefined)
+        .map((w) => this.waitReady(service.name, w, READY_TIMEOUT_MS.service, signal)),
     );
   }
 

@@ -9,6 +9,7 @@ import type { ClusterSelection } from "./kubeconfig.js";
 import { prepareImages } from "./app-images.js";
 import { loadStack } from "./inventory.js";
 import { verdictOf, type LiveObject } from "./readiness.js";
+import { helmInstall } from "./chart.js";
 import { ClusterTarget } from "./target.js";
 
 export interface ClusterUpOptions extends ClusterSelection {
@@ -75,6 +76,8 @@ export async function upCluster(options: ClusterUpOptions): Promise<ClusterUpRes
     plan,
     objects,
     applier,
+    installChart: (service) =>
+      helmInstall(service.chart!, service.name, plan.namespace, options.projectDir, session.helm),
     ...(options.onApplied ? { onApplied: options.onApplied } : {}),
   });
   const result = await walk(plan, targets, {
