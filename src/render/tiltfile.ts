@@ -37,11 +37,15 @@ export function renderTiltfile(
     (r): r is ServiceResource => r.sort === "service" && r.chart !== undefined,
   );
   if (charted.length) {
-    out.push(
+    // Loads come first in a Starlark file, after its opening comments (buildifier moves them so).
+    out.splice(
+      2,
+      0,
       "",
       "# Third-party charts run these services in the cluster: Tilt's helm_resource installs them.",
       `load("ext://helm_resource", "helm_repo", "helm_resource")`,
     );
+    out.push("");
     for (const r of charted.filter((c) => c.chart!.repo))
       out.push(call("helm_repo", [repoName(r), r.chart!.repo!], [["labels", ["helm_repos"]]]));
   }

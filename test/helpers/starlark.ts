@@ -138,7 +138,7 @@ def fail(message):
     raise TiltFail(message)
 
 env = {"os": os, "fail": fail}
-for fn in ["k8s_yaml", "k8s_resource", "docker_build", "helm", "local_resource"]:
+for fn in ["k8s_yaml", "k8s_resource", "docker_build", "helm", "local_resource", "load", "helm_repo", "helm_resource"]:
     env[fn] = record(fn)
 try:
     exec(compile(sys.stdin.read(), "Tiltfile", "exec"), env)

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { kindRules } from "../../src/catalog/index.js";
 import { buildPlan } from "../../src/plan/build.js";
-import type { Plan } from "../../src/plan/types.js";
+import type { AppResource, Plan } from "../../src/plan/types.js";
 import { renderAll, type RenderedFile, type RenderLayout } from "../../src/render/index.js";
 import { loadSpec } from "../../src/spec/load.js";
 import {
@@ -408,5 +408,95 @@ describe("Tiltfiles of varied specs", () => {
     const { calls, assignments } = tiltModule(tiltfile);
     expectDepsFollowPlan(plan, calls);
     check(calls, assignments);
+  });
+});
+
+describe("services from third-party charts", () => {
+  const plan = planOf(`
+name: charts
+services:
+  postgres:
+    chart:
+      chart: cluster
+      repo: https://cloudnative-pg.github.io/charts
+      version: 0.3.1
+      values: [values/pg.yaml]
+      set: { cluster.superuserSecret: postgres-credentials }
+      service: postgres-rw
+  rabbitmq:
+    chart:
+      chart: oci://registry.example/charts/rabbitmq-cluster
+      version: 4.2.2
+  redis:
+    chart:
+      chart: vendor/redis
+apps:
+  web:
+    build: .
+    port: 8080
+    uses: [postgres, rabbitmq, redis]
+`);
+  const files = renderAll(plan);
+  const tiltfile = tiltfileOf(files);
+  const calls = tiltModule(tiltfile).calls;
+  const chartCall = (name: string) => {
+    const found = calls.filter((c) => c.fn === "helm_resource" && c.args[0] === name);
+    expect(found, `helm_resource ${name}`).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it("is formatted, loads Tilt's helm_resource extension, and adds the repository", () => {
+    expect(buildifierCheck(tiltfile)).toEqual({ code: 0, stderr: "" });
+    expect(calls).toContainEqual(
+      expect.objectContaining({
+        fn: "load",
+        args: ["ext://helm_resource", "helm_repo", "helm_resource"],
+      }),
+    );
+    expect(calls).toContainEqual(
+      expect.objectContaining({
+        fn: "helm_repo",
+        args: ["postgres-charts", "https://cloudnative-pg.github.io/charts"],
+      }),
+    );
+  });
+
+  it("installs each chart as helm_resource, with the spec's flags, waiting for the namespace and its repository", () => {
+    expect(chartCall("postgres")).toMatchObject({
+      args: ["postgres", "postgres-charts/cluster"],
+      kwargs: {
+        namespace: "charts",
+        flags: [
+          "--version",
+          "0.3.1",
+          "--values",
+          "values/pg.yaml",
+          "--set",
+          "cluster.superuserSecret=postgres-credentials",
+        ],
+        resource_deps: ["charts-setup", "postgres-charts"],
+        port_forwards: ["5432:5432"],
+      },
+    });
+    expect(chartCall("rabbitmq").args).toEqual([
+      "rabbitmq",
+      "oci://registry.example/charts/rabbitmq-cluster",
+    ]);
+    expect(chartCall("redis").args).toEqual(["redis", "vendor/redis"]);
+    expect(resourceCall(calls, "web").kwargs.resource_deps).toEqual([
+      "postgres",
+      "rabbitmq",
+      "redis",
+    ]);
+  });
+
+  it("renders no manifests of its own for them, and the app's URL names the chart's Service", () => {
+    const paths = files.map((f) => f.path);
+    for (const name of ["postgres", "rabbitmq", "redis"])
+      expect(paths).not.toContain(`k8s/${name}.yaml`);
+    const web = plan.resources.find((r) => r.name === "web") as AppResource;
+    expect(web.env.find((e) => e.name === "DATABASE_URL")).toMatchObject({
+      cluster: "postgresql://charts:$(POSTGRES_PASSWORD)@postgres-rw:5432/charts",
+    });
   });
 });
