@@ -80,6 +80,22 @@ describe("a service from a third-party chart on the cluster target", { timeout: 
     expect(at(/cache\s+ready/)).toBeLessThan(at(/api\s+starting/));
   });
 
+  it("leaves a release that is up alone on the next up, and upgrades it when named", () => {
+    const again = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/cache\s+already running/);
+    const revision = () =>
+      (
+        JSON.parse(helm(["list", "-n", "charted", "-o", "json"]).stdout) as Array<{
+          revision: string;
+        }>
+      )[0]!.revision;
+    expect(revision()).toBe("1");
+    const named = parityOnCluster(["up", "--target", "cluster", "--no-forward", "cache"], dir);
+    expect(named.code, named.stderr).toBe(0);
+    expect(revision()).toBe("2");
+  });
+
   it("removes the release with down", () => {
     const down = parityOnCluster(["down", "--target", "cluster"], dir);
     expect(down.code, down.stderr).toBe(0);

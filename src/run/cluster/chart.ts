@@ -90,13 +90,29 @@ export async function helmInstall(
     projectDir,
     cluster.kubeconfig,
   );
-  const manifest = await helm(
-    ["get", "manifest", release, ...common],
-    release,
-    chart.chart,
-    projectDir,
-    cluster.kubeconfig,
-  );
+  return (await releaseObjects(release, namespace, projectDir, cluster)) ?? [];
+}
+
+/** The objects of a release as helm applied them (`helm get manifest`); undefined when there is none. */
+export async function releaseObjects(
+  release: string,
+  namespace: string,
+  projectDir: string,
+  cluster: { kubeconfig: string; context: string },
+): Promise<K8sObject[] | undefined> {
+  let manifest: string;
+  try {
+    manifest = await helm(
+      ["get", "manifest", release, "--namespace", namespace, "--kube-context", cluster.context],
+      release,
+      release,
+      projectDir,
+      cluster.kubeconfig,
+    );
+  } catch (error) {
+    if (/release: not found/.test(String((error as Error).message))) return undefined;
+    throw error;
+  }
   return parseAllDocuments(manifest)
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => Boolean(o?.kind && o.metadata?.name));

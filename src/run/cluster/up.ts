@@ -8,8 +8,8 @@ import { connect, type ClusterSession } from "./session.js";
 import type { ClusterSelection } from "./kubeconfig.js";
 import { prepareImages } from "./app-images.js";
 import { loadStack } from "./inventory.js";
-import { verdictOf, type LiveObject } from "./readiness.js";
-import { helmInstall } from "./chart.js";
+import { verdictOf, WORKLOAD_KINDS, type LiveObject } from "./readiness.js";
+import { helmInstall, releaseObjects } from "./chart.js";
 import { ClusterTarget } from "./target.js";
 
 export interface ClusterUpOptions extends ClusterSelection {
@@ -67,6 +67,22 @@ export async function upCluster(options: ClusterUpOptions): Promise<ClusterUpRes
     });
     if (!current || !mine.length) continue;
     (r.sort === "job" ? succeeded : ready).add(r.name);
+  }
+  // A chart's release counts as up when helm has it and its workloads are ready; a change to its
+  // chart, values or set is applied by naming it (`parity up --target cluster <name>`).
+  for (const r of plan.resources) {
+    if (r.sort !== "service" || !r.chart || options.names.includes(r.name)) continue;
+    const released = await releaseObjects(r.name, plan.namespace, options.projectDir, session.helm);
+    const workloads = (released ?? []).filter((o) => WORKLOAD_KINDS.has(o.kind));
+    const states = await Promise.all(
+      workloads.map(async (o) => {
+        const found = await session.client.get<LiveObject>(
+          await session.discovery.path(o, plan.namespace),
+        );
+        return found ? verdictOf({ ...found, kind: o.kind } as LiveObject).state : "missing";
+      }),
+    );
+    if (workloads.length && states.every((s) => s === "ready")) ready.add(r.name);
   }
   const targets = options.names.length ? options.names : plan.resources.map((r) => r.name);
   const selection = selectResources(plan, targets, new Set(options.names), ready, succeeded);
