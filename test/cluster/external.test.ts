@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { startAccount } from "../helpers/stack.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterProject, kubectlJson, parityOnCluster, testbed } from "../helpers/testbed.js";
 
@@ -6,19 +6,14 @@ const TOKEN = "tok-cluster-managed-dev-account";
 
 /** An external service on the cluster target: a Secret of the developer's values, no workload. */
 describe("an external service on the cluster target", { timeout: 120_000 }, () => {
-  let account: ChildProcess;
+  let account: Awaited<ReturnType<typeof startAccount>>;
   let url: string;
   let dir: string;
 
   beforeAll(async () => {
     testbed();
-    account = spawn(process.execPath, [
-      "-e",
-      "const s = require('http').createServer((q, r) => r.end('ok')); s.listen(0, '127.0.0.1', () => console.log(s.address().port))",
-    ]);
-    url = `http://127.0.0.1:${await new Promise<string>((resolve) =>
-      account.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())),
-    )}/`;
+    account = await startAccount(200);
+    url = account.url;
     dir = clusterProject(`name: ext-cluster
 services:
   payments:
@@ -37,7 +32,7 @@ apps:
       PAYMENTS_URL: url,
       PAYMENTS_TOKEN: TOKEN,
     });
-    account.kill();
+    account.stop();
   });
 
   it("refuses an up while a value is missing, and writes nothing to the cluster", () => {

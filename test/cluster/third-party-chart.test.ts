@@ -80,6 +80,19 @@ describe("a service from a third-party chart on the cluster target", { timeout: 
     expect(at(/cache\s+ready/)).toBeLessThan(at(/api\s+starting/));
   });
 
+  it("reports the release's workloads in status", () => {
+    const status = parityOnCluster(["status", "--target", "cluster", "--json"], dir);
+    expect(status.code, status.stderr).toBe(0);
+    const report = JSON.parse(status.stdout) as {
+      resources: Array<{ name: string; state: string; outdated: boolean; images: string[] }>;
+    };
+    expect(report.resources.find((r) => r.name === "cache")).toMatchObject({
+      state: "ready",
+      outdated: false,
+      images: ["redis:8.4.0"],
+    });
+  });
+
   it("leaves a release that is up alone on the next up, and upgrades it when named", () => {
     const again = parityOnCluster(["up", "--target", "cluster", "--no-forward"], dir);
     expect(again.code, again.stderr).toBe(0);

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { copyExample, parity } from "../helpers/cli.js";
 import { pythonClient, pythonModule } from "../helpers/python.js";
-import { getJson } from "../helpers/stack.js";
+import { getJson, stackSecrets } from "../helpers/stack.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -26,11 +26,7 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
     if (!python.ok) throw new Error(`the Python clients are not installed: ${python.reason}`);
     return python.site;
   };
-  const secrets = () =>
-    readFileSync(join(dir, ".parity/secrets.env"), "utf8")
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => l.split("=")[1]!);
+  const secrets = () => stackSecrets(dir);
 
   beforeAll(() => {
     const up = parity(["up", "--detach"], dir);
@@ -91,32 +87,17 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
     expect(body).toEqual({ receipt: "receipt r1", row: "r1", job: "r1" });
   });
 
-  it("works with Kafka's own console tools, given the SASL settings from the same variables", () => {
-    const tools = kafkaTools();
-    const config = join(dir, "client.properties");
-    writeFileSync(
-      config,
-      `security.protocol=${env.KAFKA_SECURITY_PROTOCOL}\nsasl.mechanism=${env.KAFKA_SASL_MECHANISM}\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";\n`,
-    );
-    const run = (cls: string, args: string[], input?: string) =>
-      spawnSync(tools, [cls, "--bootstrap-server", env.KAFKA_BOOTSTRAP_SERVERS!, ...args], {
-        encoding: "utf8",
-        input,
-        timeout: 60_000,
-      });
-    const topics = run("org.apache.kafka.tools.TopicCommand", [
-      "--list",
-      "--command-config",
-      config,
-    ]);
-    expect(topics.stdout.split("\n"), topics.stderr).toContain("orders");
-    const produced = run(
-      "org.apache.kafka.tools.ConsoleProducer",
-      ["--topic", "orders", "--producer.config", config],
-      "from-console\n",
-    );
-    expect(produced.status, produced.stderr).toBe(0);
-    const consumed = run("org.apache.kafka.tools.consumer.ConsoleConsumer", [
+  const config = join(dir, "client.properties");
+  /** One of Kafka's console tools, on the bootstrap servers parity hands out. */
+  const kafkaTool = (cls: string, args: string[], input?: string) =>
+    spawnSync(kafkaTools(), [cls, "--bootstrap-server", env.KAFKA_BOOTSTRAP_SERVERS!, ...args], {
+      encoding: "utf8",
+      input,
+      timeout: 60_000,
+    });
+  /** Every message of `orders` from the beginning, through a console consumer. */
+  const consumeOrders = () =>
+    kafkaTool("org.apache.kafka.tools.consumer.ConsoleConsumer", [
       "--topic",
       "orders",
       "--from-beginning",
@@ -126,8 +107,26 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
       "10000",
       "--consumer.config",
       config,
+    ]).stdout.split("\n");
+
+  it("works with Kafka's own console tools, given the SASL settings from the same variables", () => {
+    writeFileSync(
+      config,
+      `security.protocol=${env.KAFKA_SECURITY_PROTOCOL}\nsasl.mechanism=${env.KAFKA_SASL_MECHANISM}\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${env.KAFKA_SASL_USERNAME}" password="${env.KAFKA_SASL_PASSWORD}";\n`,
+    );
+    const topics = kafkaTool("org.apache.kafka.tools.TopicCommand", [
+      "--list",
+      "--command-config",
+      config,
     ]);
-    expect(consumed.stdout.split("\n")).toContain("from-console");
+    expect(topics.stdout.split("\n"), topics.stderr).toContain("orders");
+    const produced = kafkaTool(
+      "org.apache.kafka.tools.ConsoleProducer",
+      ["--topic", "orders", "--producer.config", config],
+      "from-console\n",
+    );
+    expect(produced.status, produced.stderr).toBe(0);
+    expect(consumeOrders()).toContain("from-console");
   });
 
   it("works with the AWS CLI: S3 on the storage, DynamoDB on the emulator", () => {
@@ -158,25 +157,7 @@ describe("kafka, s3 and localstack on the local target", { timeout: 180_000 }, (
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body).toEqual({ receipt: "receipt r1", row: null, job: null });
     expect(pythonClient(site(), ["kafka"], env)).toEqual({ found: true });
-    const consumed = spawnSync(
-      kafkaTools(),
-      [
-        "org.apache.kafka.tools.consumer.ConsoleConsumer",
-        "--bootstrap-server",
-        env.KAFKA_BOOTSTRAP_SERVERS!,
-        "--topic",
-        "orders",
-        "--from-beginning",
-        "--max-messages",
-        "50",
-        "--timeout-ms",
-        "10000",
-        "--consumer.config",
-        join(dir, "client.properties"),
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
-    expect(consumed.stdout.split("\n")).toContain("from-console");
+    expect(consumeOrders()).toContain("from-console");
   });
 });
 

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFixture, parity } from "../helpers/cli.js";
-import { getJson, recordedProcesses } from "../helpers/stack.js";
+import { getJson, recordedProcesses, startAccount } from "../helpers/stack.js";
 
 const TOKEN = "tok-3f9a-managed-dev-account";
 
@@ -12,21 +11,14 @@ const TOKEN = "tok-3f9a-managed-dev-account";
  * starts. Its URL comes from the environment, its key from the git-ignored file, never the spec.
  */
 describe("an external service on the local target", { timeout: 120_000 }, () => {
-  let account: ChildProcess;
+  let account: Awaited<ReturnType<typeof startAccount>>;
   let url: string;
   const dir = copyFixture("local-stack");
 
   beforeAll(async () => {
-    // In a process of its own: the test blocks while parity runs. A service that wants a key
-    // answers 401 without one: it is there all the same.
-    account = spawn(process.execPath, [
-      "-e",
-      "const s = require('http').createServer((q, r) => r.writeHead(401).end()); s.listen(0, '127.0.0.1', () => console.log(s.address().port))",
-    ]);
-    const port = await new Promise<string>((resolve) =>
-      account.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())),
-    );
-    url = `http://127.0.0.1:${port}/health`;
+    // A service that wants a key answers 401 without one: it is there all the same.
+    account = await startAccount(401);
+    url = account.url;
     writeFileSync(
       join(dir, "parity.yaml"),
       `name: pay
@@ -52,7 +44,7 @@ apps:
   });
   afterAll(() => {
     parity(["down", "--volumes"], dir, { PAYMENTS_URL: url });
-    account.kill();
+    account.stop();
   });
 
   it("refuses to start while a variable is not set, naming it and where to set it", () => {

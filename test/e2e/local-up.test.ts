@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { parity } from "../helpers/cli.js";
 import { pythonClient } from "../helpers/python.js";
-import { alive, getJson, prepareStack, recordedProcesses, waitFor } from "../helpers/stack.js";
+import {
+  alive,
+  getJson,
+  prepareStack,
+  recordedProcesses,
+  stackSecrets,
+  waitFor,
+} from "../helpers/stack.js";
 
 /**
  * The whole chain on real servers: PostgreSQL, Redis and RabbitMQ as host processes, migrate and
@@ -14,11 +21,7 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
   const ports = { postgres: 21432, redis: 21379, rabbitmq: 10672, app: 21080 };
   const dir = prepareStack(ports, { management: 10673 });
   const app = `http://127.0.0.1:${ports.app}`;
-  const secrets = () =>
-    readFileSync(join(dir, ".parity/secrets.env"), "utf8")
-      .split("\n")
-      .filter((l) => l.includes("="))
-      .map((l) => l.split("=")[1]!);
+  const secrets = () => stackSecrets(dir);
 
   afterAll(() => {
     parity(["down", "--volumes"], dir);

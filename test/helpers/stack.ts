@@ -147,3 +147,28 @@ export function getJson(
     req.end();
   });
 }
+
+/**
+ * A stand-in for a service parity does not run (a managed dev account): an HTTP server in a
+ * process of its own, since a test blocks while the parity it runs checks it. Every request gets
+ * `status`. Resolves with its URL and a way to stop it.
+ */
+export async function startAccount(status: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [
+    "-e",
+    `const s = require("http").createServer((q, r) => r.writeHead(${status}).end()); s.listen(0, "127.0.0.1", () => console.log(s.address().port))`,
+  ]);
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`the account server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/health`, stop: () => child.kill() };
+}
+
+/** The generated credentials of a stack (its `.parity/secrets.env`), to prove none is printed. */
+export function stackSecrets(dir: string): string[] {
+  return readFileSync(join(dir, ".parity/secrets.env"), "utf8")
+    .split("\n")
+    .filter((l) => l.includes("="))
+    .map((l) => l.split("=")[1]!);
+}

@@ -1,7 +1,9 @@
-import type { Resource } from "../../plan/types.js";
+import { checkExternal } from "../../catalog/external/check.js";
+import type { ExternalResource, Resource } from "../../plan/types.js";
 import { APPLIED_ANNOTATION, digestOf, displayName } from "./apply.js";
+import { releaseObjects } from "./chart.js";
 import { loadStack } from "./inventory.js";
-import { verdictOf, WORKLOAD_KINDS } from "./readiness.js";
+import { verdictOf, WORKLOAD_KINDS, type LiveObject } from "./readiness.js";
 import type { ClusterSession } from "./session.js";
 
 export interface ClusterResourceStatus {
@@ -30,15 +32,41 @@ export async function clusterStatus(
   projectDir: string,
 ): Promise<ClusterResourceStatus[]> {
   const { objects, live } = await loadStack(session, projectDir);
+  // A chart's release is helm's, without parity's labels: its objects come from helm, one by one.
+  for (const r of session.plan.resources) {
+    if (r.sort !== "service" || !r.chart) continue;
+    const released =
+      (await releaseObjects(r.name, session.plan.namespace, projectDir, session.helm)) ?? [];
+    const workloads = released.filter((o) => WORKLOAD_KINDS.has(o.kind));
+    objects.set(r.name, workloads);
+    for (const o of workloads) {
+      const found = await session.client.get<LiveObject>(
+        await session.discovery.path(o, session.plan.namespace),
+      );
+      if (found) live.set(displayName(o), { ...found, kind: o.kind } as LiveObject);
+    }
+  }
+  const externals = new Map(
+    await Promise.all(
+      session.plan.resources
+        .filter((r): r is ExternalResource => r.sort === "external")
+        .map(async (r) => [r.name, await externalState(r)] as const),
+    ),
+  );
   return session.plan.resources.map((r) => {
+    const external = externals.get(r.name);
+    if (external) return { name: r.name, sort: r.sort, outdated: false, images: [], ...external };
     const mine = objects.get(r.name) ?? [];
     const found = mine.map((o) => ({ o, live: live.get(displayName(o)) }));
     const base = {
       name: r.name,
       sort: r.sort,
-      outdated: found.some(
-        (f) => f.live && f.live.metadata.annotations?.[APPLIED_ANNOTATION] !== digestOf(f.o),
-      ),
+      // helm, not parity, applied a chart's objects: they carry no digest of parity's.
+      outdated:
+        !(r.sort === "service" && r.chart) &&
+        found.some(
+          (f) => f.live && f.live.metadata.annotations?.[APPLIED_ANNOTATION] !== digestOf(f.o),
+        ),
       images: found.flatMap((f) => (f.live ? imagesOf(f.live) : [])),
     };
     const workloads = found.filter((f) => WORKLOAD_KINDS.has(f.o.kind));
@@ -53,4 +81,17 @@ export async function clusterStatus(
     }
     return { ...base, state: r.sort === "job" ? ("exited" as const) : ("ready" as const) };
   });
+}
+
+/** An external service in the cluster's status: ready when its check answers from here. */
+async function externalState(
+  service: ExternalResource,
+): Promise<Pick<ClusterResourceStatus, "state" | "detail">> {
+  if (!service.check) return { state: "ready", detail: "external" };
+  try {
+    await checkExternal(service.values[service.check] ?? "");
+    return { state: "ready" };
+  } catch (error) {
+    return { state: "failed", detail: `${service.check}: ${(error as Error).message}` };
+  }
 }
