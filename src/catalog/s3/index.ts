@@ -1,10 +1,9 @@
 import { awsClientEnv, REGION } from "../aws.js";
 import { majorOf, type DependencyKind } from "../kind.js";
-import { s3Local } from "./local.js";
+import { HEALTH_PATH, s3Local } from "./local.js";
 
 const PORT = 7070;
 const DATA = "/data";
-export const HEALTH_PATH = "/_health";
 
 /**
  * S3-compatible storage: Versity Gateway (Apache-2.0) over a POSIX directory, image

@@ -2,6 +2,9 @@ import type { LocalRecipe } from "../kind.js";
 import { ensureBuckets, REGION } from "../aws.js";
 import { versitygwDistribution } from "./distribution.js";
 
+/** versitygw's health endpoint, on both targets: it answers once the gateway serves. */
+export const HEALTH_PATH = "/_health";
+
 /** Versity Gateway as a process: the POSIX back end on the service's data directory, 127.0.0.1 only. */
 export const s3Local: LocalRecipe = {
   distribution: versitygwDistribution,
@@ -21,7 +24,7 @@ export const s3Local: LocalRecipe = {
     args: ["--quiet", "posix", ctx.dataDir],
     env: {
       VGW_PORT: `127.0.0.1:${ctx.port}`,
-      VGW_HEALTH: "/_health",
+      VGW_HEALTH: HEALTH_PATH,
       VGW_REGION: REGION,
       ROOT_ACCESS_KEY: ctx.user!,
       ROOT_SECRET_KEY: ctx.password,
