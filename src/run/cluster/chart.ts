@@ -31,31 +31,7 @@ export function helmTemplate(
     ...chart.values.flatMap((v) => ["--values", resolve(projectDir, v)]),
     ...Object.entries(chart.set).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
   ];
-  return new Promise((resolvePromise, reject) => {
-    execFile(
-      helmCommand(),
-      args,
-      { cwd: projectDir, maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-          reject(
-            new ClusterError(
-              missing
-                ? `${release}: its chart ${chart.path} needs helm, which is not on PATH: install helm 3 or 4 (or set PARITY_HELM)`
-                : `${release}: helm template ${chart.path} failed: ${stderr.trim().split("\n").slice(-3).join(" ")}`,
-              { cause: error },
-            ),
-          );
-          return;
-        }
-        const objects = parseAllDocuments(stdout)
-          .map((d) => d.toJS() as K8sObject | null)
-          .filter((o): o is K8sObject => Boolean(o?.kind && o.metadata?.name));
-        resolvePromise(objects);
-      },
-    );
-  });
+  return helm(args, release, chart.path, projectDir).then(objectsOf);
 }
 
 /**
@@ -113,7 +89,12 @@ export async function releaseObjects(
     if (/release: not found/.test(String((error as Error).message))) return undefined;
     throw error;
   }
-  return parseAllDocuments(manifest)
+  return objectsOf(manifest);
+}
+
+/** The objects of a YAML stream helm printed, in its order, empty documents left out. */
+function objectsOf(yaml: string): K8sObject[] {
+  return parseAllDocuments(yaml)
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => Boolean(o?.kind && o.metadata?.name));
 }
@@ -142,18 +123,23 @@ export async function helmUninstall(
   );
 }
 
+/** Runs helm (against `kubeconfig`'s cluster, when given); its output, or one line of why not. */
 function helm(
   args: string[],
   release: string,
   chart: string,
   cwd: string,
-  kubeconfig: string,
+  kubeconfig?: string,
 ): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       helmCommand(),
       args,
-      { cwd, maxBuffer: 64 << 20, env: { ...process.env, KUBECONFIG: kubeconfig } },
+      {
+        cwd,
+        maxBuffer: 64 << 20,
+        env: kubeconfig ? { ...process.env, KUBECONFIG: kubeconfig } : process.env,
+      },
       (error, stdout, stderr) => {
         if (!error) return resolvePromise(stdout);
         const missing = (error as NodeJS.ErrnoException).code === "ENOENT";

@@ -7,7 +7,7 @@ import {
 import type { K8sObject } from "../../render/k8s/object.js";
 import { displayName } from "./apply.js";
 import { resourceObjects } from "./objects.js";
-import type { LiveObject } from "./readiness.js";
+import { WORKLOAD_KINDS, type LiveObject } from "./readiness.js";
 import type { ClusterSession } from "./session.js";
 
 /** The objects that stand beside the graph: the namespace, parity's StorageClass, the Secrets. */
@@ -65,4 +65,25 @@ export async function loadStack(
   const setup = setupObjects(session.plan);
   const live = await inventory(session, [...setup, ...[...objects.values()].flat()]);
   return { objects, setup, live };
+}
+
+/**
+ * The workloads of a release as helm applied them, each beside its live object (absent when the
+ * cluster does not have it). A release is helm's, without parity's labels, so its objects are
+ * read one by one rather than listed by the stack's selector.
+ */
+export async function releaseWorkloads(
+  client: ClusterSession["client"],
+  discovery: ClusterSession["discovery"],
+  namespace: string,
+  released: readonly K8sObject[],
+): Promise<Array<{ object: K8sObject; live: LiveObject | undefined }>> {
+  return Promise.all(
+    released
+      .filter((o) => WORKLOAD_KINDS.has(o.kind))
+      .map(async (object) => {
+        const found = await client.get<LiveObject>(await discovery.path(object, namespace));
+        return { object, live: found && ({ ...found, kind: object.kind } as LiveObject) };
+      }),
+  );
 }

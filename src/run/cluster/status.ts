@@ -2,8 +2,8 @@ import { checkExternal } from "../../catalog/external/check.js";
 import type { ExternalResource, Resource } from "../../plan/types.js";
 import { APPLIED_ANNOTATION, digestOf, displayName } from "./apply.js";
 import { releaseObjects } from "./chart.js";
-import { loadStack } from "./inventory.js";
-import { verdictOf, WORKLOAD_KINDS, type LiveObject } from "./readiness.js";
+import { loadStack, releaseWorkloads } from "./inventory.js";
+import { verdictOf, WORKLOAD_KINDS } from "./readiness.js";
 import type { ClusterSession } from "./session.js";
 
 export interface ClusterResourceStatus {
@@ -37,14 +37,17 @@ export async function clusterStatus(
     if (r.sort !== "service" || !r.chart) continue;
     const released =
       (await releaseObjects(r.name, session.plan.namespace, projectDir, session.helm)) ?? [];
-    const workloads = released.filter((o) => WORKLOAD_KINDS.has(o.kind));
-    objects.set(r.name, workloads);
-    for (const o of workloads) {
-      const found = await session.client.get<LiveObject>(
-        await session.discovery.path(o, session.plan.namespace),
-      );
-      if (found) live.set(displayName(o), { ...found, kind: o.kind } as LiveObject);
-    }
+    const workloads = await releaseWorkloads(
+      session.client,
+      session.discovery,
+      session.plan.namespace,
+      released,
+    );
+    objects.set(
+      r.name,
+      workloads.map((w) => w.object),
+    );
+    for (const w of workloads) if (w.live) live.set(displayName(w.object), w.live);
   }
   const externals = new Map(
     await Promise.all(

@@ -16,6 +16,7 @@ import {
   type LiveObject,
   type Verdict,
 } from "./readiness.js";
+import { releaseWorkloads } from "./inventory.js";
 import { CollectionWatch } from "./watch.js";
 
 /** How long a resource may take to become ready: images are pulled on a real cluster. */
@@ -71,20 +72,12 @@ export class ClusterTarget implements ResourceRunner {
   private async runChart(service: ServiceResource, signal: AbortSignal): Promise<void> {
     const released = await this.options.installChart(service);
     this.options.onApplied?.(`helm release ${service.name}`, "installed");
-    const workloads = await Promise.all(
-      released
-        .filter((o) => WORKLOAD_KINDS.has(o.kind))
-        .map(async (o) => {
-          // The release's own objects: helm's, not parity's, so not through the Applier's owner check.
-          const path = await this.options.discovery.path(o, this.options.plan.namespace);
-          const live = await this.options.client.get<LiveObject>(path);
-          return live && ({ ...live, kind: o.kind } as LiveObject);
-        }),
-    );
+    const { client, discovery, plan } = this.options;
+    const workloads = await releaseWorkloads(client, discovery, plan.namespace, released);
     await Promise.all(
-      workloads
-        .filter((w): w is LiveObject => w !== undefined)
-        .map((w) => this.waitReady(service.name, w, READY_TIMEOUT_MS.service, signal)),
+      workloads.flatMap((w) =>
+        w.live ? [this.waitReady(service.name, w.live, READY_TIMEOUT_MS.service, signal)] : [],
+      ),
     );
   }
 

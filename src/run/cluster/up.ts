@@ -7,8 +7,8 @@ import { Applier, digestOf, displayName, APPLIED_ANNOTATION } from "./apply.js";
 import { connect, type ClusterSession } from "./session.js";
 import type { ClusterSelection } from "./kubeconfig.js";
 import { prepareImages } from "./app-images.js";
-import { loadStack } from "./inventory.js";
-import { verdictOf, WORKLOAD_KINDS, type LiveObject } from "./readiness.js";
+import { loadStack, releaseWorkloads } from "./inventory.js";
+import { verdictOf, type LiveObject } from "./readiness.js";
 import { helmInstall, releaseObjects } from "./chart.js";
 import { ClusterTarget } from "./target.js";
 
@@ -73,16 +73,14 @@ export async function upCluster(options: ClusterUpOptions): Promise<ClusterUpRes
   for (const r of plan.resources) {
     if (r.sort !== "service" || !r.chart || options.names.includes(r.name)) continue;
     const released = await releaseObjects(r.name, plan.namespace, options.projectDir, session.helm);
-    const workloads = (released ?? []).filter((o) => WORKLOAD_KINDS.has(o.kind));
-    const states = await Promise.all(
-      workloads.map(async (o) => {
-        const found = await session.client.get<LiveObject>(
-          await session.discovery.path(o, plan.namespace),
-        );
-        return found ? verdictOf({ ...found, kind: o.kind } as LiveObject).state : "missing";
-      }),
+    const workloads = await releaseWorkloads(
+      session.client,
+      session.discovery,
+      plan.namespace,
+      released ?? [],
     );
-    if (workloads.length && states.every((s) => s === "ready")) ready.add(r.name);
+    if (workloads.length && workloads.every((w) => w.live && verdictOf(w.live).state === "ready"))
+      ready.add(r.name);
   }
   const targets = options.names.length ? options.names : plan.resources.map((r) => r.name);
   const selection = selectResources(plan, targets, new Set(options.names), ready, succeeded);
