@@ -69,7 +69,7 @@ function occurrence(text: string, start: number, inChart: boolean): ImageOccurre
 
 function yamlImages(file: SourceFile): ImageOccurrence[] {
   const out: ImageOccurrence[] = [];
-  const inChart = file.type === "helm-values";
+  const inChart = file.type === "helm-values" || file.fromChart;
   const add = (node: Node, value: string, skip = 0) => {
     const found = occurrence(value.slice(skip), offsetIn(file.text, node, value) + skip, inChart);
     if (found) out.push(found);

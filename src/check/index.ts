@@ -5,6 +5,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { scanCharts, type ChartScanOptions } from "./chart-scan.js";
 import { classify } from "./classify.js";
 import { loadConfigFile, parseRuleOptions } from "./config.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
@@ -18,7 +19,7 @@ import type { CheckResult, Finding, Note } from "./types.js";
 export type { CheckResult, Finding, Note, Rule, RuleFinding, RuleMeta, Severity } from "./types.js";
 export { RULES } from "./rules/index.js";
 
-export interface RunOptions extends ParallelOptions {
+export interface RunOptions extends ParallelOptions, ChartScanOptions {
   /** `--rule ID=LEVEL` values, applied over .paritycheck.yaml. */
   rules?: readonly string[];
 }
@@ -27,7 +28,7 @@ export interface RunOptions extends ParallelOptions {
  * Worker threads: the option, else `PARITY_CHECK_WORKERS` (a whole number; 0 for one thread),
  * else the default (one per further CPU when the run is large enough to pay for them).
  */
-function parallelOptions({ rules: _, ...options }: RunOptions): ParallelOptions {
+function parallelOptions({ rules: _, helm: __, ...options }: RunOptions): ParallelOptions {
   const env = process.env.PARITY_CHECK_WORKERS?.trim();
   const workers = options.workers ?? (env && /^\d+$/.test(env) ? Number(env) : undefined);
   return workers === undefined ? options : { ...options, workers };
@@ -70,7 +71,14 @@ export function runCheck(path: string, options: RunOptions = {}): CheckResult {
 
   const findings: Finding[] = [];
   let filesChecked = 0;
-  for (const result of scanRun(root, files, levels, parallelOptions(options)).results) {
+  let rendered: ReadonlySet<string> | undefined;
+  if (stats.isDirectory()) {
+    const charts = scanCharts(root, files, levels, options);
+    rendered = charts.rendered;
+    findings.push(...charts.findings);
+    notes.push(...charts.notes);
+  }
+  for (const result of scanRun(root, files, levels, parallelOptions(options), rendered).results) {
     findings.push(...result.findings);
     notes.push(...result.notes);
     if (result.checked) filesChecked++;

@@ -95,13 +95,20 @@ export function scanRun(
   files: readonly Discovered[],
   levels: ReadonlyMap<string, RuleLevel>,
   options: ParallelOptions = {},
+  /** Files checked elsewhere (rendered chart templates): not scanned, still read by rules. */
+  checkedElsewhere: ReadonlySet<string> = new Set(),
 ): ScanRun {
   const enabled = RULES.filter((rule) => levels.get(rule.meta.id) !== "off");
   const scoped = enabled.filter((rule) => rule.scope);
   const lastTypes = new Set(scoped.flatMap((rule) => rule.fileTypes));
   const pass1: number[] = [];
   const pass2: number[] = [];
-  files.forEach((file, index) => (lastTypes.has(file.type) ? pass2 : pass1).push(index));
+  const results: FileResult[] = new Array<FileResult>(files.length);
+  files.forEach((file, index) => {
+    if (checkedElsewhere.has(file.relative)) {
+      results[index] = { findings: [], notes: [], checked: true };
+    } else (lastTypes.has(file.type) ? pass2 : pass1).push(index);
+  });
 
   // Pass 2's files are few (Tiltfiles, compose files): read them first to learn what they need.
   const main = threadContext(root, files);
@@ -123,7 +130,6 @@ export function scanRun(
   };
   const share: Share = { root, files, levels, gather, pass1 };
 
-  const results: FileResult[] = new Array<FileResult>(files.length);
   const workers = pass1Parallel(share, results, main, options);
 
   // Pass 2, on this thread, with what pass 1 gathered.

@@ -25,6 +25,8 @@ export class SourceFile {
   private parsed: readonly Document[] | YamlFailure | undefined;
   private loaded: string | undefined;
   private readonly load: (() => string) | undefined;
+  /** Set on a chart template's rendered output: its images are configured through the chart. */
+  fromChart = false;
 
   constructor(
     /** Relative to the scanned root, `/`-separated. */

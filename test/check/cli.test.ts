@@ -3,7 +3,11 @@ import { relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parity } from "../helpers/cli.js";
 import { RULES } from "../../src/check/rules/index.js";
+import { helmBinary } from "../helpers/helm.js";
 import { EXPECTED, FIXTURE, repo } from "./helpers.js";
+
+/** The fixture's charts are checked as they render, with a real helm. */
+const HELM = { PARITY_HELM: helmBinary() };
 
 const CLEAN = { "k8s/pod.yaml": "kind: Pod\nspec:\n  containers:\n    - image: postgres:18.1\n" };
 const WARNINGS_ONLY = {
@@ -15,15 +19,16 @@ const WARNINGS_ONLY = {
 describe("parity check", () => {
   it("exits 1 on the fixture and prints findings grouped by file, relative to the current directory", () => {
     const cwd = process.cwd();
-    const result = parity(["check", FIXTURE], cwd);
+    const result = parity(["check", FIXTURE], cwd, HELM);
     expect(result.code).toBe(1);
     const prefix = relative(cwd, FIXTURE);
     expect(result.stdout).toContain(
       `\n${prefix}/charts/shop/Chart.yaml\n  ${prefix}/charts/shop/Chart.yaml:10:17  error    bitnami-chart  `,
     );
-    expect(result.stdout.trimEnd().split("\n").slice(-2)).toEqual([
+    expect(result.stdout.trimEnd().split("\n").slice(-3)).toEqual([
       "49 problems (37 errors, 12 warnings) in 16 files; 16 files checked",
       "1 of them can be fixed with `parity check --fix`",
+      `note: ${prefix}/charts/shop/Chart.yaml: rendered without its dependencies postgresql, redis, rabbitmq, cloudnative-pg (not in charts/: \`helm dependency build\` fetches them)`,
     ]);
   });
 
@@ -34,7 +39,7 @@ describe("parity check", () => {
   });
 
   it("--format json prints the expected document", () => {
-    const result = parity(["check", "--format", "json", "."], FIXTURE);
+    const result = parity(["check", "--format", "json", "."], FIXTURE, HELM);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(readFileSync(EXPECTED, "utf8")));
   });

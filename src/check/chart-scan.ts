@@ -1,0 +1,147 @@
+/**
+ * The templates of a run's Helm charts, checked by the manifest rules: as helm renders them
+ * (findings moved to the template's lines), or, where a chart cannot be rendered, as a tolerant
+ * read of the template text (actions blanked, see template.ts), said in a note.
+ */
+import { chartRoots, findHelm, renderCharts, type RenderedTemplate } from "./charts.js";
+import { threadContext } from "./context.js";
+import type { Discovered } from "./discover.js";
+import { RULES } from "./rules/index.js";
+import { checkSource, readSource, type ScanOptions } from "./scan.js";
+import { SourceFile } from "./source.js";
+import { isSuppressed, suppressions } from "./suppress.js";
+import { maskedTemplate } from "./template.js";
+import type { Finding, Note, RuleLevel } from "./types.js";
+
+export interface ChartScan {
+  /** The templates checked here as rendered: the scanner leaves them to rules that read them. */
+  rendered: Set<string>;
+  findings: Finding[];
+  notes: Note[];
+}
+
+export interface ChartScanOptions {
+  /** The helm binary; default {@link findHelm}; `false` reads every template as text. */
+  helm?: string | false;
+}
+
+/** Manifest rules that do not read templates themselves (they would report a line twice). */
+const MANIFEST_ONLY = RULES.filter(
+  (rule) => rule.fileTypes.includes("manifest") && !rule.fileTypes.includes("helm-template"),
+);
+const MANIFEST_RULES = RULES.filter((rule) => rule.fileTypes.includes("manifest"));
+
+/** Template files whose text is YAML once rendered (not helpers, not NOTES.txt). */
+const isManifestTemplate = (file: Discovered) =>
+  file.type === "helm-template" &&
+  /\.ya?ml$/i.test(file.relative) &&
+  !/(^|\/)_[^/]*$/.test(file.relative);
+
+export function scanCharts(
+  root: string,
+  files: readonly Discovered[],
+  levels: ReadonlyMap<string, RuleLevel>,
+  options: ChartScanOptions = {},
+): ChartScan {
+  const notes: Note[] = [];
+  const rendered = new Map<string, RenderedTemplate>();
+  /** Charts that rendered: their templates without output are off by default, not misread. */
+  const renderedCharts: string[] = [];
+  const roots = chartRoots(files);
+  const helm = options.helm === false ? undefined : (options.helm ?? findHelm());
+  if (roots.length && helm) {
+    const run = renderCharts(root, roots, helm);
+    notes.push(...run.notes);
+    for (const render of run.renders) {
+      if (!("templates" in render)) continue;
+      renderedCharts.push(render.chart ? `${render.chart}/` : "");
+      for (const [path, template] of render.templates) rendered.set(path, template);
+    }
+  } else if (roots.length && options.helm !== false && files.some(isManifestTemplate)) {
+    notes.push({
+      file: `${roots[0] ? `${roots[0]}/` : ""}Chart.yaml`,
+      message:
+        `not rendered: helm not found (put it on PATH or set PARITY_HELM), so the templates of ` +
+        `${roots.length === 1 ? "this chart" : `all ${roots.length} charts`} were read as text`,
+    });
+  }
+
+  const context = threadContext(root, files).context;
+  const findings: Finding[] = [];
+  for (const file of files) {
+    const output = rendered.get(file.relative);
+    if (output) {
+      const read = readSource(file);
+      notes.push(...read.notes);
+      if (!read.source) continue;
+      const virtual = new SourceFile(file.relative, "manifest", output.text);
+      virtual.fromChart = true;
+      const scan: ScanOptions = { rules: MANIFEST_RULES, levels, context };
+      const suppressed = suppressions(read.source);
+      for (const finding of checkSource(virtual, scan)) {
+        const moved = toTemplate(finding, virtual, read.source, output);
+        if (!isSuppressed(suppressed, moved.line, moved.ruleId)) findings.push(moved);
+      }
+      continue;
+    }
+    if (isManifestTemplate(file) && !renderedCharts.some((c) => file.relative.startsWith(c))) {
+      // Read by the template rules in the scan too: here only what they leave to manifests.
+      const read = readSource(file);
+      if (!read.source) continue;
+      const scan: ScanOptions = { rules: MANIFEST_ONLY, levels, context };
+      // A tolerant read that does not parse says nothing: it is not the file's fault.
+      findings.push(
+        ...checkSource(maskedTemplate(read.source), scan).filter((f) => f.ruleId !== "parse-error"),
+      );
+    }
+  }
+  return { rendered: new Set(rendered.keys()), findings, notes };
+}
+
+/**
+ * A finding on rendered text, moved to the template line it came from: its column where the
+ * template shows the offending text literally, else the line's first character. A fix is left
+ * out: its edits are offsets into the rendered text.
+ */
+function toTemplate(
+  finding: Finding,
+  rendered: SourceFile,
+  template: SourceFile,
+  output: RenderedTemplate,
+): Finding {
+  const line = output.lines[finding.line - 1] ?? 1;
+  const renderedLine = rendered.lines()[finding.line - 1]?.text ?? "";
+  const renderedEnd =
+    finding.endLine === finding.line ? finding.endColumn : renderedLine.length + 1;
+  const offending = renderedLine.slice(finding.column - 1, renderedEnd - 1);
+  const templateLine = template.lines()[line - 1]?.text ?? "";
+  const [column, endColumn] = locateIn(templateLine, offending);
+  const { fix: _fix, ...rest } = finding;
+  return {
+    ...rest,
+    file: template.path,
+    line,
+    column,
+    endLine: line,
+    endColumn: endColumn,
+  };
+}
+
+/**
+ * Where a template line shows rendered text (1-based columns, end exclusive): all of it, else
+ * its longest literal start (`bitnami/kubectl:` of `bitnami/kubectl:{{ .Values.tag }}`) up to
+ * the end of the templated value; else the line from its first character.
+ */
+function locateIn(line: string, text: string): [number, number] {
+  for (let length = text.length; length >= Math.min(3, text.length) && length > 0; length--) {
+    const at = line.indexOf(text.slice(0, length));
+    if (at === -1) continue;
+    if (length === text.length) return [at + 1, at + 1 + length];
+    const rest = line.slice(at + length);
+    const close = rest.lastIndexOf("}}");
+    const stop = close === -1 ? rest.search(/["'\s]|$/) : close + 2;
+    return [at + 1, at + 1 + length + stop];
+  }
+  const first = line.length - line.trimStart().length + 1;
+  return [first, line.length + 1];
+}
