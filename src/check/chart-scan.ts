@@ -116,15 +116,16 @@ function toTemplate(
   const offending = renderedLine.slice(finding.column - 1, renderedEnd - 1);
   const templateLine = template.lines()[line - 1]?.text ?? "";
   const [column, endColumn] = locateIn(templateLine, offending);
-  const { fix: _fix, ...rest } = finding;
-  return {
-    ...rest,
+  const moved: Finding = {
+    ...finding,
     file: template.path,
     line,
     column,
     endLine: line,
-    endColumn: endColumn,
+    endColumn,
   };
+  delete moved.fix;
+  return moved;
 }
 
 /**
