@@ -115,7 +115,7 @@ function toTemplate(
     finding.endLine === finding.line ? finding.endColumn : renderedLine.length + 1;
   const offending = renderedLine.slice(finding.column - 1, renderedEnd - 1);
   const templateLine = template.lines()[line - 1]?.text ?? "";
-  const [column, endColumn] = locateIn(templateLine, offending);
+  const [column, endColumn] = locateIn(templateLine, renderedLine, offending);
   const moved: Finding = {
     ...finding,
     file: template.path,
@@ -129,20 +129,34 @@ function toTemplate(
 }
 
 /**
- * Where a template line shows rendered text (1-based columns, end exclusive): all of it, else
- * its longest literal start (`bitnami/kubectl:` of `bitnami/kubectl:{{ .Values.tag }}`) up to
- * the end of the templated value; else the line from its first character.
+ * Where a template line shows rendered text (1-based columns, end exclusive), never inside an
+ * action: all of it, else its longest literal start (`bitnami/kubectl:` of
+ * `bitnami/kubectl:{{ .Values.tag }}`) up to the end of the templated value; else the value of
+ * the key the rendered line sets (`image: {{ .Values.image }}`); else the line's text.
  */
-function locateIn(line: string, text: string): [number, number] {
+function locateIn(line: string, rendered: string, text: string): [number, number] {
+  const masked = line.replace(/\{\{[^]*?\}\}/g, (action) => "\0".repeat(action.length));
   for (let length = text.length; length >= Math.min(3, text.length) && length > 0; length--) {
-    const at = line.indexOf(text.slice(0, length));
+    const at = masked.indexOf(text.slice(0, length));
     if (at === -1) continue;
     if (length === text.length) return [at + 1, at + 1 + length];
-    const rest = line.slice(at + length);
-    const close = rest.lastIndexOf("}}");
-    const stop = close === -1 ? rest.search(/["'\s]|$/) : close + 2;
-    return [at + 1, at + 1 + length + stop];
+    return [at + 1, valueEnd(line, at + length)];
+  }
+  const key = /^\s*(?:-\s+)?([\w.\-/]+)\s*:/.exec(rendered)?.[1];
+  if (key) {
+    const value = new RegExp(`^(\\s*(?:-\\s+)?${escape(key)}\\s*:\\s*["']?)\\S`).exec(line);
+    if (value) return [value[1]!.length + 1, valueEnd(line, value[1]!.length)];
   }
   const first = line.length - line.trimStart().length + 1;
   return [first, line.length + 1];
 }
+
+/** 1-based end (exclusive) of a value that goes on from `from`: past its last action. */
+function valueEnd(line: string, from: number): number {
+  const rest = line.slice(from);
+  const close = rest.lastIndexOf("}}");
+  const stop = close === -1 ? rest.search(/["'\s]|$/) : close + 2;
+  return from + stop + 1;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
