@@ -10,6 +10,7 @@ import { postgresDataPathRule } from "./postgres-data-path.js";
 import { rabbitmqDeploymentRule } from "./rabbitmq-deployment.js";
 import { rwoPvcRollingUpdateRule } from "./rwo-pvc-rolling-update.js";
 import { statefulImageTagRule } from "./stateful-image-tag.js";
+import { imageLatestTagRule } from "./image-latest-tag.js";
 import { statefulReadinessProbeRule } from "./stateful-readiness-probe.js";
 import { composeAndManifestsDriftRule } from "./compose-and-manifests-drift.js";
 import { localhostDependencyEnvRule } from "./localhost-dependency-env.js";
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   rabbitmqDeploymentRule,
   rwoPvcRollingUpdateRule,
   statefulImageTagRule,
+  imageLatestTagRule,
   kafkaServiceLinksRule,
   archivedImageRule,
   tiltHelmHooksRule,
