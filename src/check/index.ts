@@ -14,7 +14,7 @@ import { compileGlob } from "./glob.js";
 import { RULES } from "./rules/index.js";
 import { scanRun, type ParallelOptions } from "./run.js";
 import { compareFindings, ruleLevels, type ScanOptions } from "./scan.js";
-import type { CheckResult, Finding, Note } from "./types.js";
+import type { CheckResult, Finding, Note, RuleLevel } from "./types.js";
 
 export type { CheckResult, Finding, Note, Rule, RuleFinding, RuleMeta, Severity } from "./types.js";
 export { RULES } from "./rules/index.js";
@@ -51,7 +51,12 @@ export function runCheck(path: string, options: RunOptions = {}): CheckResult {
   const root = realpathSync(stats.isDirectory() ? target : dirname(target));
   const known = new Set([...RULES.map((r) => r.meta.id), ...DIAGNOSTICS.map((d) => d.id)]);
   const config = loadConfigFile(root, known);
-  const levels = new Map([...config.levels, ...parseRuleOptions(options.rules ?? [], known)]);
+  const optIn = RULES.filter((r) => r.meta.optIn).map((r) => [r.meta.id, "off"] as const);
+  const levels = new Map<string, RuleLevel>([
+    ...optIn,
+    ...config.levels,
+    ...parseRuleOptions(options.rules ?? [], known),
+  ]);
   const scan: ScanOptions = { rules: RULES, levels };
 
   let files: Discovered[];

@@ -83,6 +83,11 @@ export interface RuleMeta {
   docs: string;
   /** How to fix it, in general (SARIF help). */
   advice: string;
+  /**
+   * Set for a rule that runs only when configured (`--rule ID=warning`, .paritycheck.yaml): what
+   * it reports is often intended.
+   */
+  optIn?: true;
 }
 
 /**

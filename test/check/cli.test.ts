@@ -26,7 +26,7 @@ describe("parity check", () => {
       `\n${prefix}/charts/shop/Chart.yaml\n  ${prefix}/charts/shop/Chart.yaml:10:17  error    bitnami-chart  `,
     );
     expect(result.stdout.trimEnd().split("\n").slice(-3)).toEqual([
-      "49 problems (37 errors, 12 warnings) in 16 files; 16 files checked",
+      "50 problems (37 errors, 13 warnings) in 16 files; 16 files checked",
       "1 of them can be fixed with `parity check --fix`",
       `note: ${prefix}/charts/shop/Chart.yaml: rendered without its dependencies postgresql, redis, rabbitmq, cloudnative-pg (not in charts/: \`helm dependency build\` fetches them)`,
     ]);

@@ -51,9 +51,6 @@ describe("the raw-manifests-compose fixture repository", () => {
       .filter((f) => MINE.includes(f.ruleId) && f.severity === "error")
       .map((f) => `${f.file}:${f.line} ${at(f)}`);
     expect(errors).toEqual([
-      "docker-compose.yml:8 shop-dev-pw",
-      "docker-compose.yml:20 guest",
-      "docker-compose.yml:32 shop-dev-pw",
       "k8s/api.yaml:21 prisma",
       "k8s/api.yaml:38 guest",
       "k8s/redis.yaml:21 changeme",
@@ -85,11 +82,28 @@ describe("the raw-manifests-compose fixture repository", () => {
     },
   );
 
+  it("leaves the compose file's throwaway passwords to the opt-in compose-credentials", () => {
+    const compose = (f: { file: string }) => f.file.startsWith("docker-compose");
+    expect(result.findings.filter((f) => compose(f) && MINE.includes(f.ruleId))).toEqual([]);
+    const optIn = runCheck(copy(true), { rules: ["compose-credentials=error"] }).findings;
+    expect(
+      optIn
+        .filter((f) => f.ruleId === "compose-credentials")
+        .map((f) => `${f.file}:${f.line} ${at(f)}`),
+    ).toEqual([
+      "docker-compose.yml:8 shop-dev-pw",
+      "docker-compose.yml:20 guest",
+      "docker-compose.yml:32 shop-dev-pw",
+    ]);
+  });
+
   it("reads credentials only in files git tracks, in every file outside git", () => {
-    expect(result.findings.filter((f) => f.file === UNTRACKED)).toEqual([]);
-    const untracked = runCheck(copy(false)).findings.filter((f) => f.file === UNTRACKED);
+    const rules = ["compose-credentials=error"];
+    const tracked = runCheck(copy(true), { rules }).findings;
+    expect(tracked.filter((f) => f.file === UNTRACKED)).toEqual([]);
+    const untracked = runCheck(copy(false), { rules }).findings.filter((f) => f.file === UNTRACKED);
     expect(untracked.map((f) => `${f.line}:${f.column} ${f.ruleId} ${f.severity}`)).toEqual([
-      "6:26 plaintext-credentials error",
+      "6:26 compose-credentials error",
     ]);
   });
 });

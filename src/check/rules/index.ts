@@ -3,6 +3,7 @@ import { bitnamiChartRule } from "./bitnami-chart.js";
 import { bitnamiImageRule } from "./bitnami-image.js";
 import { migrationInInitContainerRule } from "./migration-in-init-container.js";
 import { plaintextCredentialsRule } from "./plaintext-credentials.js";
+import { composeCredentialsRule } from "./compose-credentials.js";
 import { archivedImageRule } from "./archived-image.js";
 import { kafkaServiceLinksRule } from "./kafka-service-links.js";
 import { pgIsreadyWithoutHostRule } from "./pg-isready-without-host.js";
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   bitnamiImageRule,
   bitnamiChartRule,
   plaintextCredentialsRule,
+  composeCredentialsRule,
   migrationInInitContainerRule,
   statefulReadinessProbeRule,
   pgIsreadyWithoutHostRule,

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../../src/check/index.js";
+import { composeCredentialsRule } from "../../../src/check/rules/compose-credentials.js";
 import { plaintextCredentialsRule } from "../../../src/check/rules/plaintext-credentials.js";
 import { check, code, repo, testRule } from "../helpers.js";
 
@@ -67,24 +68,6 @@ testRule(plaintextCredentialsRule, {
       `),
     },
     {
-      name: "compose placeholders, map and list forms",
-      path: "docker-compose.yml",
-      code: code(`
-        services:
-          db:
-            image: postgres:18.1
-            environment:
-              POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:?set it in .env}
-              POSTGRES_PASSWORD_FILE: /run/secrets/db
-          queue:
-            image: rabbitmq:4.2.2
-            environment:
-              - RABBITMQ_DEFAULT_PASS=\${RABBITMQ_PASS:-guest}
-              - RABBITMQ_DEFAULT_USER=app
-              - REDIS_PASSWORD
-      `),
-    },
-    {
       name: "a SealedSecret, and a Secret without credentials",
       path: "k8s/secrets.yaml",
       code: code(`
@@ -107,9 +90,31 @@ testRule(plaintextCredentialsRule, {
       `),
     },
     {
-      name: "a password key in a file no rule of this kind reads",
+      name: "a CI file's service containers and the job env that reaches them (compose-credentials)",
       path: ".github/workflows/ci.yml",
-      code: "jobs:\n  t:\n    env:\n      POSTGRES_PASSWORD: postgres\n",
+      code: code(`
+        jobs:
+          t:
+            services:
+              db:
+                image: postgres:18.1
+                env: {POSTGRES_PASSWORD: postgres}
+            env:
+              DATABASE_URL: postgres://postgres:postgres@localhost:5432/postgres
+      `),
+    },
+    {
+      name: "compose files (compose-credentials)",
+      path: "docker-compose.yml",
+      code: "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n",
+    },
+    {
+      name: "a Tiltfile that reads passwords from the environment",
+      path: "Tiltfile",
+      code: code(`
+        helm_resource('db', 'charts/db', flags=['--set', 'auth.password=' + os.getenv('DB_PASSWORD')])
+        k8s_yaml(helm('charts/api', set=['auth.existingSecret=db-credentials']))
+      `),
     },
   ],
   invalid: [
@@ -193,50 +198,6 @@ testRule(plaintextCredentialsRule, {
       ],
     },
     {
-      name: "compose environment, map and list forms",
-      path: "compose.yaml",
-      code: code(`
-        services:
-          db:
-            image: postgres:18.1
-            environment:
-              POSTGRES_PASSWORD: postgres
-              MINIO_ROOT_PASSWORD: "minio123"
-          mongo:
-            image: mongo:8
-            environment:
-              - MONGO_INITDB_ROOT_PASSWORD=example
-              - "REDIS_PASSWORD=REDIS_PASSWORD"
-              - DATABASE_URL=postgres://app:apppw@db/app
-      `),
-      errors: [
-        {
-          line: 5,
-          column: 26,
-          severity: "error",
-          message: "`POSTGRES_PASSWORD` of service `db` is set to a literal password",
-          advice: /POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?set it in \.env\}/,
-          text: "postgres",
-        },
-        { line: 6, column: 29, severity: "error", text: "minio123" },
-        {
-          line: 10,
-          column: 36,
-          severity: "error",
-          message: "`MONGO_INITDB_ROOT_PASSWORD` of service `mongo` is set to a literal password",
-          text: "example",
-        },
-        { line: 11, column: 25, severity: "error", text: "REDIS_PASSWORD" },
-        {
-          line: 12,
-          column: 37,
-          severity: "error",
-          message: "`DATABASE_URL` embeds a literal password",
-          text: "apppw",
-        },
-      ],
-    },
-    {
       name: "a committed Secret: stringData and base64 data",
       path: "k8s/secret.yaml",
       code: code(`
@@ -270,6 +231,97 @@ testRule(plaintextCredentialsRule, {
         { line: 10, column: 8, severity: "warning", text: "cG9zdGdyZXM6Ly9hcHA6cHdAZGIvYXBw" },
       ],
     },
+    {
+      name: "a Tiltfile: helm set flags and a URL in a command",
+      path: "Tiltfile",
+      code: code(`
+        k8s_yaml(helm('charts/db', set=['auth.postgresPassword=hunter2', 'auth.username=app']))
+        local('helm upgrade --install cache charts/cache --set auth.password="cachepw"')
+        local_resource('seed', 'psql postgres://app:seedpw@localhost:5432/app -f seed.sql')
+      `),
+      errors: [
+        {
+          line: 1,
+          column: 56,
+          severity: "error",
+          message: "`auth.postgresPassword` is set to a literal password",
+          advice: "os.getenv('DB_PASSWORD')",
+          text: "hunter2",
+        },
+        { line: 2, column: 71, severity: "error", text: "cachepw" },
+        {
+          line: 3,
+          column: 45,
+          severity: "error",
+          message: "a `postgres://` URL embeds a literal password",
+          text: "seedpw",
+        },
+      ],
+    },
+    {
+      name: "kustomize secretGenerator literals",
+      path: "k8s/kustomization.yaml",
+      code: code(`
+        secretGenerator:
+          - name: db-credentials
+            literals:
+              - username=app
+              - password=s3cr3t
+      `),
+      errors: [
+        {
+          line: 5,
+          column: 18,
+          severity: "error",
+          message: "`password` of a secretGenerator is set to a literal password",
+          advice: "envs: [.env.secret]",
+          text: "s3cr3t",
+        },
+      ],
+    },
+    {
+      name: "a password in a URL's query, and a deploy job's env",
+      path: ".github/workflows/deploy.yml",
+      code: code(`
+        jobs:
+          deploy:
+            env:
+              SPRING_DATASOURCE_URL: jdbc:postgresql://db.prod:5432/app?user=app&password=prodpw
+              REDIS_PASSWORD: cachepw
+      `),
+      errors: [
+        {
+          line: 4,
+          column: 83,
+          severity: "error",
+          message:
+            "`SPRING_DATASOURCE_URL` embeds a literal password in its `jdbc:postgresql://` connection URL",
+          text: "prodpw",
+        },
+        { line: 5, column: 23, severity: "error", text: "cachepw" },
+      ],
+    },
+    {
+      name: "a Secret with no name, its password inside a URL",
+      path: "k8s/secret.yaml",
+      code: code(`
+        apiVersion: v1
+        kind: Secret
+        stringData:
+          config: "spring.datasource.url=jdbc:postgresql://db/app?password=hidden1"
+          DATABASE_URL: postgres://app:hidden2@db/app
+      `),
+      errors: [
+        {
+          line: 4,
+          column: 12,
+          severity: "warning",
+          message:
+            "A Secret with no name commits a literal password, inside a connection URL, in `stringData.config`",
+        },
+        { line: 5, column: 17, severity: "warning", text: "postgres://app:hidden2@db/app" },
+      ],
+    },
   ],
 });
 
@@ -277,7 +329,7 @@ describe("plaintext-credentials: messages", () => {
   it("never print the password", () => {
     const text =
       "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: hunter2\n      URL: redis://:hunter2@cache\n";
-    const found = check("compose.yaml", text, { rules: [plaintextCredentialsRule] });
+    const found = check("compose.yaml", text, { rules: [composeCredentialsRule] });
     expect(found).toHaveLength(2);
     for (const f of found) expect(`${f.message} ${f.advice}`).not.toContain("hunter2");
   });
