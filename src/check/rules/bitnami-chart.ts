@@ -7,7 +7,9 @@ import {
 } from "../bitnami.js";
 import { logicalLines } from "../lines.js";
 import type { SourceFile } from "../source.js";
-import type { Rule, RuleFinding } from "../types.js";
+import { argument, stringValue } from "../starlark.js";
+import { directoryOf, inDirectory, resolve, tiltProgram } from "../tilt.js";
+import type { Rule, RuleFinding, ScanContext } from "../types.js";
 import { get, offsetIn, stringOf, valueStart, walk } from "../yaml.js";
 
 const STALE = "no longer updated, and its charts default to images that are gone";
@@ -47,10 +49,15 @@ export const bitnamiChartRule: Rule = {
     "shell",
     "tiltfile",
   ],
-  triggers: ["bitnami", "allowInsecureImages"],
-  check(file) {
+  triggers: ["bitnami", "allowInsecureImages", /\bhelm(?:_resource)?\s*\(/],
+  *check(file, context) {
     const lineBased = ["ci", "shell", "tiltfile", "helm-template"].includes(file.type);
-    return lineBased ? scanLines(file) : scanYaml(file);
+    const found = [...(lineBased ? scanLines(file) : scanYaml(file))];
+    if (file.type === "tiltfile") {
+      const seen = new Set(found.map((f) => f.start));
+      for (const f of tiltCharts(file, context)) if (!seen.has(f.start)) found.push(f);
+    }
+    yield* found;
   },
 };
 
@@ -97,6 +104,75 @@ function* scanLines(file: SourceFile): Generator<RuleFinding> {
       };
     }
   }
+}
+
+/** Tilt calls that take a chart: `helm_resource(name, chart)`, `helm(path)`, `helm_remote(chart)`. */
+const CHART_ARG: Record<string, [position: number, keyword: string]> = {
+  helm_resource: [1, "chart"],
+  helm: [0, "pathToChartDir"],
+};
+
+/**
+ * A Tiltfile's charts by what they refer to: a `<repo>/<chart>` whose repository alias a
+ * `helm_repo()` points at Bitnami (or is `bitnami` itself), spread over lines as calls are; and a
+ * local chart directory that is a vendored copy of a Bitnami chart (its Chart.yaml says so).
+ */
+function* tiltCharts(file: SourceFile, context: ScanContext): Generator<RuleFinding> {
+  const program = tiltProgram(file);
+  const aliases = new Set(["bitnami"]);
+  for (const call of program.calls) {
+    if (call.callee !== "helm_repo") continue;
+    const name = stringValue(argument(call, 0, "name"), program);
+    const url = stringValue(argument(call, 1, "url"), program);
+    if (name && url && isBitnamiRepository(url)) aliases.add(name);
+  }
+  for (const call of program.calls) {
+    const position = CHART_ARG[call.callee];
+    if (!position) continue;
+    const arg = argument(call, ...position);
+    const chart = stringValue(arg, program);
+    if (!arg || !chart) continue;
+    const [start, end] = [arg.start, arg.end];
+    const aliased = /^([\w.-]+)\/([a-z0-9][a-z0-9.-]*)$/.exec(chart);
+    if (aliased && aliases.has(aliased[1]!) && !existsLocally(file, context, chart)) {
+      yield {
+        start,
+        end,
+        message:
+          aliased[1] === "bitnami"
+            ? `\`${chart}\` is a chart from the Bitnami repository: ${STALE}`
+            : `\`${chart}\` is a chart from the Bitnami repository (\`helm_repo('${aliased[1]}', …)\` points at it): ${STALE}`,
+        advice: chartAlternative(aliased[2]),
+      };
+      continue;
+    }
+    const dir = resolve(directoryOf(file.path), chart);
+    const manifest = dir === undefined ? undefined : context.read?.(inDirectory(dir, "Chart.yaml"));
+    if (manifest && isBitnamiChart(manifest)) {
+      const name = /^name:\s*["']?([\w.-]+)/m.exec(manifest)?.[1];
+      yield {
+        start,
+        end,
+        message: `\`${chart}\` is a vendored copy of Bitnami's \`${name ?? "?"}\` chart: ${STALE}`,
+        advice: chartAlternative(name),
+      };
+    }
+  }
+}
+
+/** Whether a `repo/chart` argument is in fact a directory of the repository. */
+function existsLocally(file: SourceFile, context: ScanContext, path: string): boolean {
+  const dir = resolve(directoryOf(file.path), path);
+  return dir !== undefined && context.read?.(inDirectory(dir, "Chart.yaml")) !== undefined;
+}
+
+/** A Chart.yaml of Bitnami's own: it names Bitnami as its home, source or maintainer. */
+function isBitnamiChart(manifest: string): boolean {
+  return (
+    /^\s*(?:home|-\s+(?:name|url)|url|\s*-)\s*:?\s*["']?https?:\/\/(?:bitnami\.com|github\.com\/bitnami\/charts)/m.test(
+      manifest,
+    ) || /^\s*-?\s*name:\s*(?:Bitnami|Broadcom)\b/m.test(manifest)
+  );
 }
 
 function* scanYaml(file: SourceFile): Generator<RuleFinding> {

@@ -1,5 +1,7 @@
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../../../src/check/index.js";
 import { bitnamiChartRule } from "../../../src/check/rules/bitnami-chart.js";
-import { code, testRule } from "../helpers.js";
+import { code, repo, testRule } from "../helpers.js";
 
 const STALE = /Bitnami chart repository: no longer updated/;
 
@@ -336,4 +338,47 @@ testRule(bitnamiChartRule, {
       errors: [{ line: 4, column: 16, severity: "error" }],
     },
   ],
+});
+
+describe("bitnami-chart in a Tiltfile's chart references", () => {
+  const found = (files: Record<string, string>) =>
+    runCheck(repo(files), { helm: false })
+      .findings.filter((f) => f.ruleId === "bitnami-chart")
+      .map((f) => `${f.file}:${f.line}:${f.column} ${f.message.split(": ")[0]}`);
+
+  it("follows helm_repo aliases and calls spread over lines", () => {
+    const tiltfile = code(`
+      load('ext://helm_resource', 'helm_resource', 'helm_repo')
+      helm_repo('charts', 'https://charts.bitnami.com/bitnami')
+      helm_resource(
+          'cache',
+          'charts/redis',
+          flags=['--set', 'architecture=standalone'],
+      )
+      helm_resource(
+          'db',
+          chart='bitnami/postgresql',
+      )
+      helm_repo('cnpg', 'https://cloudnative-pg.github.io/charts')
+      helm_resource('pg', 'cnpg/cluster')
+    `);
+    expect(found({ Tiltfile: tiltfile })).toEqual([
+      "Tiltfile:2:22 `https://charts.bitnami.com/bitnami` is a Bitnami chart repository",
+      "Tiltfile:5:6 `charts/redis` is a chart from the Bitnami repository (`helm_repo('charts', …)` points at it)",
+      "Tiltfile:10:12 `bitnami/postgresql` is a chart from the Bitnami repository",
+    ]);
+  });
+
+  it("reports helm() on a vendored copy of a Bitnami chart, not on a local chart of the same path form", () => {
+    const tiltfile = "k8s_yaml(helm('vendor/redis'))\nk8s_yaml(helm('charts/api'))\n";
+    const files = {
+      Tiltfile: tiltfile,
+      "vendor/redis/Chart.yaml":
+        "apiVersion: v2\nname: redis\nversion: 20.0.0\nhome: https://bitnami.com\nsources:\n  - https://github.com/bitnami/charts/tree/main/bitnami/redis\n",
+      "charts/api/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+    };
+    expect(found(files)).toEqual([
+      "Tiltfile:1:16 `vendor/redis` is a vendored copy of Bitnami's `redis` chart",
+    ]);
+  });
 });
