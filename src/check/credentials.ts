@@ -1,9 +1,10 @@
 /** Literal credentials in committed files: what plaintext-credentials and compose-credentials report. */
-import { isScalar, Scalar, type Node } from "yaml";
+import { isMap, isScalar, Scalar, type Node } from "yaml";
 import type { SourceFile } from "./source.js";
 import type { RuleFinding, ScanContext } from "./types.js";
 import { logicalLines } from "./lines.js";
-import { get, getIn, offsetIn, stringOf, walk } from "./yaml.js";
+import { called } from "./workloads.js";
+import { get, offsetIn, stringOf, walk } from "./yaml.js";
 
 // POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD, RABBITMQ_DEFAULT_PASS, REDIS_PASSWORD, PGPASSWORD…
 // but not the switches around them (MYSQL_ALLOW_EMPTY_PASSWORD=yes, MYSQL_RANDOM_ROOT_PASSWORD).
@@ -92,7 +93,9 @@ export function* credentialFindings(
   if (throwaway !== (where === "local")) return;
   for (const doc of file.yaml() ?? []) {
     const secret = stringOf(get(doc.contents, "kind")) === "Secret";
-    const secretName = stringOf(getIn(doc.contents, ["metadata", "name"]));
+    const secretName = isMap(doc.contents)
+      ? called("Secret", doc.contents, ["metadata", "name"])
+      : "a Secret with no name";
     for (const { node, path, parent } of walk(doc)) {
       const key = path[path.length - 1];
       const of = compose && path[0] === "services" ? ` of service \`${path[1]}\`` : "";
@@ -177,7 +180,8 @@ function* secretValue(
   node: Scalar,
   field: string,
   key: string,
-  name: string | undefined,
+  /** How the message names the Secret (`Secret \`db\``, `a Secret with no name`). */
+  secret: string,
 ): Generator<RuleFinding> {
   const value = text(node).trim();
   const plain = field === "data" ? Buffer.from(value, "base64").toString("utf8") : value;
@@ -189,7 +193,7 @@ function* secretValue(
     start,
     end,
     severity: "warning",
-    message: `${name ? `Secret \`${name}\`` : "A Secret with no name"} commits a literal ${url ? "password, inside a connection URL," : "password"} in \`${field}.${key}\`${encoded}`,
+    message: `${secret[0]!.toUpperCase()}${secret.slice(1)} commits a literal ${url ? "password, inside a connection URL," : "password"} in \`${field}.${key}\`${encoded}`,
     advice: ADVICE.secret,
   };
 }

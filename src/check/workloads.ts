@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { ImageRef } from "./bitnami.js";
 import { imageReferences, type ImageOccurrence } from "./images.js";
 import type { SourceFile } from "./source.js";
-import { get, getIn, stringOf } from "./yaml.js";
+import { get, getIn, keyNode, stringOf } from "./yaml.js";
 
 /** The dependencies the rules know, named after their official images. */
 export type DependencyKind =
@@ -230,6 +230,18 @@ function parse(file: SourceFile): { objects: K8sObject[]; workloads: Workload[] 
   }
   cache.set(file, (found = { objects, workloads }));
   return found;
+}
+
+/**
+ * How a message names an object or a container (`Deployment \`web\``), or says what its name is
+ * not: no name at all, or one a template (masked to nothing) would give it.
+ */
+export function called(what: string, node: YAMLMap, path: readonly string[]): string {
+  const name = stringOf(getIn(node, path));
+  if (name?.trim()) return `${what} \`${name.trim()}\``;
+  const a = /^[aeiou]/i.test(what) ? "an" : "a";
+  const present = keyNode(path.length > 1 ? getIn(node, path.slice(0, -1)) : node, path.at(-1)!);
+  return `${a} ${what} with ${present ? "a templated name" : "no name"}`;
 }
 
 /** The Kubernetes objects of a file. */

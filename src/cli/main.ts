@@ -145,7 +145,7 @@ export async function main(
     .command("check")
     .description("lint any repository for local-Kubernetes dependency pitfalls")
     .argument("[path]", "directory or file to check", ".")
-    .option("--format <format>", "text, json or sarif", "text")
+    .option("--format <format>", "text, json, sarif or github (workflow annotations)", "text")
     .option(
       "--rule <id=level>",
       "set a rule to off, warning or error (repeatable)",

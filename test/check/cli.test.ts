@@ -93,7 +93,7 @@ describe("parity check", () => {
   });
 
   it.each([
-    [["check", "--format", "xml"], /--format must be text, json or sarif, not "xml"/],
+    [["check", "--format", "xml"], /--format must be text, json, sarif or github, not "xml"/],
     [["check", "--rule", "nope=off"], /unknown rule "nope"/],
     [["check", "--rule", "bitnami-image"], /expected ID=off\|warning\|error/],
     [["check", "--max-warnings", "many"], /--max-warnings must be a whole number, not "many"/],

@@ -1,7 +1,14 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
+import { runCheck } from "../../src/check/index.js";
+import { formatGithub } from "../../src/check/reporters/github.js";
 import { formatJson } from "../../src/check/reporters/json.js";
 import { formatSarif, SARIF_SCHEMA } from "../../src/check/reporters/sarif.js";
 import { formatText } from "../../src/check/reporters/text.js";
+import { helmBinary } from "../helpers/helm.js";
+import { FIXTURE } from "./helpers.js";
 import type { CheckResult, Finding } from "../../src/check/types.js";
 
 const finding = (
@@ -171,5 +178,74 @@ describe("SARIF reporter", () => {
         ],
       },
     ]);
+  });
+});
+
+/** The OASIS SARIF 2.1.0 schema (its final, rtm.5 text, a draft-04 JSON schema). */
+function sarifValidator() {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+  const schema = JSON.parse(readFileSync(path, "utf8")) as object;
+  // The schema's patterns are ECMA-262 regular expressions without the unicode flag.
+  // A CommonJS module: its class is the module itself, and also its `default`.
+  const Ajv = AjvDraft04.default;
+  return new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, logger: false }).compile(
+    schema,
+  );
+}
+
+describe("SARIF against the SARIF 2.1.0 JSON schema", () => {
+  const validate = sarifValidator();
+
+  it("rejects a log that breaks it (the validator is live)", () => {
+    const log = JSON.parse(formatSarif(result, { version: "9.9.9" }));
+    log.runs[0].results[0].level = "fatal";
+    expect(validate(log)).toBe(false);
+  });
+
+  it("accepts this log, and a real run's with fixes and templated files", () => {
+    for (const checked of [result, empty, runCheck(FIXTURE, { helm: helmBinary() })]) {
+      const log = JSON.parse(formatSarif(checked, { version: "9.9.9" }));
+      const valid = validate(log);
+      expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 3))).toEqual([]);
+      expect(valid).toBe(true);
+    }
+  });
+});
+
+describe("GitHub annotations", () => {
+  it("is one workflow command per finding and note, escaped as the runner reads them", () => {
+    const tricky: CheckResult = {
+      ...result,
+      findings: [
+        {
+          ...finding("k8s/a,b:c.yaml", 4, "warning", "rule-b"),
+          message: "100% `x`\nnext",
+          endLine: 5,
+        },
+      ],
+    };
+    expect(formatGithub(tricky, { pathPrefix: "sub/" }).split("\n")).toEqual([
+      "::warning file=sub/k8s/a%2Cb%3Ac.yaml,line=4,endLine=5,col=3,title=parity check%3A rule-b::100%25 `x`%0Anext%0Aadvice 4",
+      "::notice file=sub/big.yaml,title=parity check::skipped: 3.0 MiB is over the 2 MiB limit",
+    ]);
+    expect(formatGithub(result).split("\n")[0]).toBe(
+      "::error file=a.yaml,line=1,endLine=1,col=3,endColumn=10,title=parity check%3A rule-a::message a.yaml:1%0Aadvice 1",
+    );
+    expect(formatGithub(empty)).toBe("");
+  });
+});
+
+describe("one line per finding", () => {
+  it("escapes line breaks and control characters in paths, messages and notes", () => {
+    const odd: CheckResult = {
+      ...result,
+      findings: [{ ...finding("we\nird\t.yaml", 1, "error", "rule-a"), message: "a\r\nb\u0007" }],
+      notes: [{ file: "x\ny", message: "held by node\nserver.js" }],
+    };
+    const text = formatText(odd);
+    expect(text).toContain("we\\nird\\t.yaml:1:3  error    rule-a  a\\r\\nb\\u0007");
+    expect(text).toContain("note: x\\ny: held by node\\nserver.js");
+    expect(text.split("\n")).toHaveLength(6);
   });
 });

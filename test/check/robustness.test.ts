@@ -198,3 +198,73 @@ describe("robustness on real repositories", () => {
     }
   });
 });
+
+/** Backticks around nothing, a placeholder, or a value that is not one. */
+const UNREADABLE = /``|`\s+`|`\?`|`(?:undefined|null|\[object Object\])`|\{\{/;
+
+describe("messages where a value is templated or missing", () => {
+  it("name what they lack instead of printing empty or placeholder values", () => {
+    const nameless = code(`
+      apiVersion: apps/v1
+      kind: Deployment
+      spec:
+        replicas: 2
+        template:
+          spec:
+            initContainers:
+              - image: ghcr.io/x/app:1
+                command: ["sh", "-c", "npm run migrate"]
+            containers:
+              - image: rabbitmq:4.2.2
+              - image: postgres:18.1
+                readinessProbe: {exec: {command: [pg_isready]}}
+                volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]
+              - image: redis:latest
+              - image: bitnami/redis:7.2
+                env: [{name: DATABASE_URL, value: "postgres://app:s3cret@localhost:5432/app"}]
+            volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+      ---
+      kind: Secret
+      stringData: {url: "redis://:hunter2@cache:6379/0"}
+    `);
+    // The same objects as a chart's template that does not render: its values read as nothing.
+    const templated = nameless
+      .replace(
+        "kind: Deployment\n",
+        'kind: Deployment\nmetadata:\n  name: {{ include "x.name" . }}\n',
+      )
+      .replace(/^( *)- image: (\S+)$/gm, "$1- name: {{ .Values.name }}\n$1  image: $2")
+      .replace("kind: Secret\n", "kind: Secret\nmetadata:\n  name: {{ .Release.Name }}\n");
+    const dir = repo({
+      "k8s/all.yaml": nameless,
+      // No Chart.yaml: a templates/ file of an unknown chart is read tolerantly.
+      "chart/templates/all.yaml": templated,
+    });
+    const result = runCheck(dir, { helm: false });
+    const files = new Set(result.findings.map((f) => f.file));
+    expect(files).toEqual(new Set(["k8s/all.yaml", "chart/templates/all.yaml"]));
+    const rules = new Set(result.findings.map((f) => f.ruleId));
+    for (const rule of [
+      "rabbitmq-deployment",
+      "stateful-readiness-probe",
+      "pg-isready-without-host",
+      "postgres-data-path",
+      "stateful-image-tag",
+      "bitnami-image",
+      "plaintext-credentials",
+      "migration-in-init-container",
+    ]) {
+      expect(rules, rule).toContain(rule);
+    }
+    for (const f of result.findings) {
+      expect(`${f.message} ${f.advice}`, `${f.file}:${f.line} ${f.ruleId}`).not.toMatch(UNREADABLE);
+    }
+    const messages = result.findings.map((f) => f.message).join("\n");
+    expect(messages).toContain("a Deployment with no name");
+    expect(messages).toContain("a container with no name");
+    expect(messages).toContain("A Secret with no name");
+    expect(messages).toContain("a Deployment with a templated name");
+    expect(messages).toContain("a container with a templated name");
+    expect(messages).toContain("A Secret with a templated name");
+  });
+});

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { portHolder, portIsFree } from "../../src/run/local/ports.js";
@@ -82,6 +83,25 @@ describe("portHolder", () => {
     } finally {
       client.destroy();
       await close(server);
+    }
+  });
+
+  it("shows a holder whose arguments hold line breaks on one line", async () => {
+    // A script passed inline, as `node -e` and `sh -c` holders often are.
+    const script =
+      "const s = require('net').createServer().listen(0, '127.0.0.1', () => {\n  console.log(s.address().port);\n});\nsetTimeout(() => {}, 60000);";
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.once("data", (chunk: Buffer) => resolve(Number(String(chunk).trim())));
+        child.once("exit", (code) => reject(new Error(`the holder exited ${code}`)));
+      });
+      const holder = portHolder(port);
+      expect(holder?.pid).toBe(child.pid);
+      expect(holder?.command).not.toMatch(/[\n\r\t]/);
+      expect(holder?.command).toContain("console.log(s.address().port); }); setTimeout");
+    } finally {
+      child.kill();
     }
   });
 });

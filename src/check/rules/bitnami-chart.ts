@@ -153,7 +153,7 @@ function* tiltCharts(file: SourceFile, context: ScanContext): Generator<RuleFind
       yield {
         start,
         end,
-        message: `\`${chart}\` is a vendored copy of Bitnami's \`${name ?? "?"}\` chart: ${STALE}`,
+        message: `\`${chart}\` is a vendored copy of ${name ? `Bitnami's \`${name}\` chart` : "a Bitnami chart"}: ${STALE}`,
         advice: chartAlternative(name),
       };
     }

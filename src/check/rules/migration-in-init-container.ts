@@ -3,6 +3,7 @@ import type { SourceFile } from "../source.js";
 import { maskedTemplate } from "../template.js";
 import type { Rule, ScanContext, Severity } from "../types.js";
 import {
+  called,
   nearestObjects,
   sameNamespace,
   workloads,
@@ -65,7 +66,7 @@ export const migrationInInitContainerRule: Rule = {
     const source = template ? maskedTemplate(file) : file;
     for (const workload of workloads(source)) {
       if (!WORKLOADS.has(workload.kind)) continue;
-      const what = workload.name ? `${workload.kind} \`${workload.name}\`` : workload.kind;
+      const what = called(workload.kind, workload.node, ["metadata", "name"]);
       for (const container of workload.containers) {
         const found = container.init ? migration(source, container.node) : undefined;
         if (!found) continue;
@@ -78,7 +79,7 @@ export const migrationInInitContainerRule: Rule = {
           start: found.start,
           end: found.end,
           severity,
-          message: `init container \`${container.name ?? "?"}\` of ${what} runs \`${found.match}\`: ${why}`,
+          message: `${called("init container", container.node, ["name"])} of ${what} runs \`${found.match}\`: ${why}`,
           advice:
             `Run the migration (\`${found.command}\`) once, as a Job with the same image` +
             `${image ? ` (\`${image}\`)` : ""} and \`restartPolicy: Never\` (a Helm pre-install,pre-upgrade ` +
@@ -167,7 +168,7 @@ function risk(
   const policy = stringOf(getIn(workload.node, ["spec", "podManagementPolicy"]));
   const together = workload.kind !== "StatefulSet" || policy === "Parallel";
   const many = scaler
-    ? `${scaler.object.kind} \`${scaler.object.name ?? "?"}\` scales it`
+    ? `${called(scaler.object.kind, scaler.object.node, ["metadata", "name"])} scales it`
     : replicas > 1
       ? `it has ${replicas} replicas`
       : undefined;

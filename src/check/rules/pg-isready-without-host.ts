@@ -2,7 +2,7 @@ import { isSeq, type Node } from "yaml";
 import type { SourceFile } from "../source.js";
 import { addItemsAfter } from "../edit.js";
 import type { Fix, Rule, RuleFinding } from "../types.js";
-import { composeEnv, composeServices, env, workloads } from "../workloads.js";
+import { called, composeEnv, composeServices, env, workloads } from "../workloads.js";
 import { get, getIn, stringOf } from "../yaml.js";
 
 /** A command found in a file: its words (list items) or one shell string, and what it is. */
@@ -55,7 +55,9 @@ function* manifests(file: SourceFile): Generator<Command> {
   for (const workload of workloads(file)) {
     for (const container of workload.containers) {
       if (env(container, "PGHOST")) continue;
-      const what = `${container.init ? "init container" : "container"} \`${container.name ?? "?"}\``;
+      const what = called(container.init ? "init container" : "container", container.node, [
+        "name",
+      ]);
       const own = container.kind === "postgres" && !container.init;
       // The server's own liveness and startup probes may ask the socket: the process is alive
       // during its first-start init, when TCP is not up yet (over TCP they could kill it then).

@@ -1,5 +1,5 @@
 import type { Rule } from "../types.js";
-import { dependencyWords, env, workloads } from "../workloads.js";
+import { called, dependencyWords, env, workloads } from "../workloads.js";
 import { get, valueStart } from "../yaml.js";
 
 const ADVICE =
@@ -36,7 +36,7 @@ export const rabbitmqDeploymentRule: Rule = {
         yield {
           start,
           end: start + "Deployment".length,
-          message: `Deployment \`${workload.name ?? "?"}\` runs \`${container.image.display}\`: every new pod has a new hostname, so RabbitMQ starts a new node (\`rabbit@<hostname>\`) with empty data`,
+          message: `${called("Deployment", workload.node, ["metadata", "name"])} runs \`${container.image.display}\`: every new pod has a new hostname, so RabbitMQ starts a new node (\`rabbit@<hostname>\`) with empty data`,
         };
         break;
       }

@@ -3,6 +3,7 @@ import { addPair, replaceNode } from "../edit.js";
 import type { SourceFile } from "../source.js";
 import type { Fix, Rule, RuleFinding } from "../types.js";
 import {
+  called,
   nearestObjects,
   sameNamespace,
   volumes,
@@ -62,7 +63,7 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
         ...(fix ? { fix } : {}),
         start,
         end: start + claimName.length,
-        message: `Deployment \`${workload.name ?? "?"}\` mounts the ReadWriteOnce claim \`${claimName}\`${where} with the RollingUpdate strategy: the new pod starts before the old one releases the volume`,
+        message: `${called("Deployment", workload.node, ["metadata", "name"])} mounts the ReadWriteOnce claim \`${claimName}\`${where} with the RollingUpdate strategy: the new pod starts before the old one releases the volume`,
       };
     }
   }

@@ -2,8 +2,15 @@ import { bitnamiImage } from "../bitnami.js";
 import { parse, type Node } from "yaml";
 import { addPair } from "../edit.js";
 import type { Fix, Rule } from "../types.js";
-import { get } from "../yaml.js";
-import { CONTROLLERS, dependencyWords, workloads, type DependencyKind } from "../workloads.js";
+import { get, keyNode } from "../yaml.js";
+import { asksServer, judgeProbe } from "../readiness.js";
+import {
+  called,
+  CONTROLLERS,
+  dependencyWords,
+  workloads,
+  type DependencyKind,
+} from "../workloads.js";
 
 /** A readiness probe that means ready, per dependency (from the images' own documentation). */
 const PROBES: Partial<Record<DependencyKind, string>> = {
@@ -23,7 +30,7 @@ export const statefulReadinessProbeRule: Rule = {
   meta: {
     id: "stateful-readiness-probe",
     severity: "warning",
-    description: "Database and broker containers without a readinessProbe",
+    description: "Database and broker containers without a readinessProbe that asks the server",
     docs:
       "Without a readinessProbe a pod is Ready as soon as its containers start, so its Service " +
       "routes clients, `kubectl wait` and Tilt's `resource_deps` go ahead, while PostgreSQL is " +
@@ -34,7 +41,12 @@ export const statefulReadinessProbeRule: Rule = {
       "redis, valkey, rabbitmq, mysql, mariadb or mongo, official or a common fork or " +
       "distribution (postgis, pgvector, timescaledb, redis-stack, keydb, percona, …; Bitnami's " +
       "are left to bitnami-image). Jobs and CronJobs that use these images as clients (pg_dump, " +
-      "psql) are not servers and are not reported.",
+      "psql) are not servers and are not reported. A probe counts in any form that asks the " +
+      "server: its own client (pg_isready, redis-cli, rabbitmq-diagnostics, mysqladmin, mongosh, …), " +
+      "a TCP connect to its port, or a script of the chart's; one that only looks at a file or a " +
+      "process (`test -f`, `pgrep`, `true`) is reported, as is HTTP to a port that does not speak " +
+      "it (it never passes). Without a readinessProbe, a startupProbe that asks the server counts: " +
+      "the container is ready once it passes.",
     advice:
       "Add a readinessProbe that checks the server answers, e.g. for postgres " +
       `\`readinessProbe: {${PROBES.postgres}, periodSeconds: 5}\`.`,
@@ -45,28 +57,47 @@ export const statefulReadinessProbeRule: Rule = {
   *check(file) {
     for (const workload of workloads(file)) {
       if (!CONTROLLERS.has(workload.kind)) continue;
+      const owner = called(workload.kind, workload.node, ["metadata", "name"]);
       for (const container of workload.containers) {
-        const probe = container.kind && PROBES[container.kind];
+        const kind = container.kind;
+        const probe = kind && PROBES[kind];
         // Bitnami's images are reported by bitnami-image: replace them first (probes differ).
         if (container.init || !probe || !container.image || bitnamiImage(container.image.ref)) {
           continue;
         }
         // A merge key (`<<: *base`) may bring a probe this text does not show.
-        if (get(container.node, "readinessProbe") || get(container.node, "<<")) continue;
+        if (get(container.node, "<<")) continue;
+        const who = `${called("container", container.node, ["name"])} of ${owner}`;
+        const advice = (before: string, after: string) =>
+          `${before}\`readinessProbe: {${probe}, periodSeconds: 5, failureThreshold: 6}\`${after}` +
+          (kind === "redis" || kind === "valkey"
+            ? " (with a password, give the container REDISCLI_AUTH from the same Secret)."
+            : ".");
         const { display, start, end } = container.image;
-        const fix = addProbe(file.text, container.kind!, container.node);
+        // A key with a templated value (`readinessProbe: {{ toYaml … }}`) has a probe we cannot see.
+        const readiness = keyNode(container.node, "readinessProbe");
+        if (readiness) {
+          const verdict = judgeProbe(kind, container, get(container.node, "readinessProbe")!);
+          if (verdict.adequate) continue;
+          const [from, to] = readiness.range ?? [start, end];
+          yield {
+            start: from,
+            end: to,
+            message: `the readinessProbe of ${who} ${verdict.why}`,
+            advice: advice("Make it ask the server, e.g. ", ""),
+          };
+          continue;
+        }
+        // Without a readiness probe a container is ready once its startup probe passes.
+        const startup = get(container.node, "startupProbe");
+        if (startup && asksServer(kind, container, startup)) continue;
+        const fix = addProbe(file.text, kind, container.node);
         yield {
           ...(fix ? { fix } : {}),
           start,
           end,
-          message:
-            `container \`${container.name ?? "?"}\` of ${workload.kind} \`${workload.name ?? "?"}\` ` +
-            `runs \`${display}\` without a readinessProbe: it counts as ready before ${container.kind} accepts connections`,
-          advice:
-            `Add \`readinessProbe: {${probe}, periodSeconds: 5, failureThreshold: 6}\` to the container` +
-            (container.kind === "redis" || container.kind === "valkey"
-              ? " (with a password, give the container REDISCLI_AUTH from the same Secret)."
-              : "."),
+          message: `${who} runs \`${display}\` without a readinessProbe: it counts as ready before ${kind} accepts connections`,
+          advice: advice("Add ", " to the container"),
         };
       }
     }

@@ -1,6 +1,7 @@
 import { relative, sep } from "node:path";
 import { applyFixPlan, fixDiff, planFixes, type FixPlan } from "../../check/fix.js";
 import { exitCode, runCheck } from "../../check/index.js";
+import { formatGithub } from "../../check/reporters/github.js";
 import { formatJson } from "../../check/reporters/json.js";
 import { formatSarif } from "../../check/reporters/sarif.js";
 import { formatText, plural } from "../../check/reporters/text.js";
@@ -24,8 +25,8 @@ export interface CheckOptions {
  * the fixes are printed as a diff (nothing is written) and the exit code is the check's.
  */
 export function checkCommand(options: CheckOptions, output: Output): number {
-  if (!["text", "json", "sarif"].includes(options.format)) {
-    throw new UsageError(`--format must be text, json or sarif, not "${options.format}"`);
+  if (!["text", "json", "sarif", "github"].includes(options.format)) {
+    throw new UsageError(`--format must be text, json, sarif or github, not "${options.format}"`);
   }
   let maxWarnings: number | undefined;
   if (options.maxWarnings !== undefined) {
@@ -54,7 +55,10 @@ export function checkCommand(options: CheckOptions, output: Output): number {
   if (options.format === "json") output.print(formatJson(result));
   else if (options.format === "sarif")
     output.print(formatSarif(result, { version: options.version }));
-  else output.print(formatText(result, { pathPrefix: displayPrefix(result.root) }));
+  else if (options.format === "github") {
+    const annotations = formatGithub(result, { pathPrefix: displayPrefix(result.root) });
+    if (annotations) output.print(annotations);
+  } else output.print(formatText(result, { pathPrefix: displayPrefix(result.root) }));
   return exitCode(result, maxWarnings);
 }
 

@@ -55,7 +55,9 @@ export function portHolder(port: number): { pid: number; command: string } | und
 
 function commandLine(pid: string): string {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+    // One line, whatever the arguments hold: it is printed inside a message.
+    const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+    return args.join(" ").replace(/\s+/g, " ").trim();
   } catch {
     return ""; // exited while we looked
   }

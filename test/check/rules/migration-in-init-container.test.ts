@@ -244,7 +244,8 @@ testRule(migrationInInitContainerRule, {
           line: 18,
           column: 27,
           severity: "warning",
-          message: "init container `migrate` of Deployment runs `rake db:migrate`",
+          message:
+            "init container `migrate` of a Deployment with a templated name runs `rake db:migrate`",
           text: "rake db:migrate",
         },
       ],

@@ -83,6 +83,48 @@ testRule(statefulReadinessProbeRule, {
       code: "kind: Pod\nspec:\n  containers:\n    - image: postgres:18.1\n",
     },
     {
+      name: "the forms people use that ask the server: TCP, clients in sh -c, scripts, named ports",
+      path: "k8s/db.yaml",
+      code: code(`
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - {name: a, image: "postgres:16.11", readinessProbe: {tcpSocket: {port: 5432}}}
+                - name: b
+                  image: postgres:16.11
+                  readinessProbe:
+                    exec: {command: [/bin/sh, -c, 'exec pg_isready -U "postgres" -h 127.0.0.1']}
+                - {name: c, image: "redis:8.4.0", readinessProbe: {exec: {command: [redis-cli, ping]}}}
+                - {name: d, image: "rabbitmq:4.2", readinessProbe: {exec: {command: [rabbitmq-diagnostics, -q, ping]}}}
+                - name: e
+                  image: rabbitmq:4.2-management
+                  readinessProbe: {httpGet: {path: /api/health/checks/alarms, port: 15672}}
+                - name: f
+                  image: mysql:8.4
+                  ports: [{name: mysql, containerPort: 3306}]
+                  readinessProbe: {tcpSocket: {port: mysql}}
+                - {name: g, image: "mongo:8.0", readinessProbe: {exec: {command: [/scripts/ping-readiness.sh]}}}
+                - {name: h, image: "mariadb:11.4", readinessProbe: {exec: {command: [sh, -c, 'test -S /run/mysqld/mysqld.sock && mariadb-admin ping']}}}
+      `),
+    },
+    {
+      name: "a readinessProbe whose value is a template expression (masked: a key with no value)",
+      path: "k8s/db.yaml",
+      code: workload("StatefulSet", "postgres:18.1", "          readinessProbe:\n"),
+    },
+    {
+      name: "without a readinessProbe, a startupProbe that asks the server gates readiness",
+      path: "k8s/db.yaml",
+      code: workload(
+        "StatefulSet",
+        "postgres:18.1",
+        "          startupProbe:\n            exec: {command: [pg_isready, -h, 127.0.0.1]}\n",
+      ),
+    },
+    {
       name: "a templated image is not known",
       path: "k8s/db.yaml",
       code: workload("Deployment", '"{{ .Values.image }}"'),
@@ -265,6 +307,52 @@ testRule(statefulReadinessProbeRule, {
       ],
     },
     {
+      name: "probes that pass before the server accepts clients, or never pass",
+      path: "k8s/db.yaml",
+      code: code(`
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          template:
+            spec:
+              containers:
+                - {name: a, image: "postgres:16.11", readinessProbe: {exec: {command: [test, -f, /var/lib/postgresql/data/PG_VERSION]}}}
+                - {name: b, image: "redis:8.4.0", readinessProbe: {exec: {command: [sh, -c, "pgrep redis-server || exit 1"]}}}
+                - {name: c, image: "mongo:8.0", readinessProbe: {httpGet: {path: /, port: 27017}}}
+                - {name: d, image: "mysql:8.4", startupProbe: {exec: {command: ["true"]}}}
+      `),
+      errors: [
+        {
+          line: 7,
+          column: 46,
+          severity: "warning",
+          text: "readinessProbe",
+          message:
+            "the readinessProbe of container `a` of StatefulSet `db` runs `test`, which passes before postgres accepts connections",
+          advice:
+            /^Make it ask the server, e\.g\. `readinessProbe: \{exec: .*pg_isready -h 127\.0\.0\.1/,
+        },
+        {
+          line: 8,
+          column: 43,
+          severity: "warning",
+          message: "runs `pgrep … exit`, which passes before redis accepts connections",
+        },
+        {
+          line: 9,
+          column: 41,
+          severity: "warning",
+          message: "sends HTTP to port 27017, where mongo does not answer HTTP: it never passes",
+        },
+        {
+          line: 10,
+          column: 29,
+          severity: "warning",
+          message: "container `d` of StatefulSet `db` runs `mysql:8.4` without a readinessProbe",
+        },
+      ],
+    },
+    {
       name: "DaemonSet, ReplicaSet and a List item",
       path: "k8s/more.yaml",
       code:
@@ -280,7 +368,7 @@ testRule(statefulReadinessProbeRule, {
           column: 51,
           severity: "warning",
           text: "mariadb:11.4",
-          message: "container `?` of Deployment `?`",
+          message: "a container with no name of a Deployment with no name runs `mariadb:11.4`",
         },
       ],
     },
