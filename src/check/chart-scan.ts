@@ -16,6 +16,8 @@ import type { Finding, Note, RuleLevel } from "./types.js";
 export interface ChartScan {
   /** The templates checked here as rendered: the scanner leaves them to rules that read them. */
   rendered: Set<string>;
+  /** What each chart that rendered renders, by its directory (`dir/`, "" for the root). */
+  renderedCharts: Map<string, string>;
   findings: Finding[];
   notes: Note[];
 }
@@ -46,7 +48,7 @@ export function scanCharts(
   const notes: Note[] = [];
   const rendered = new Map<string, RenderedTemplate>();
   /** Charts that rendered: their templates without output are off by default, not misread. */
-  const renderedCharts: string[] = [];
+  const renderedCharts = new Map<string, string>();
   const roots = chartRoots(files);
   const helm = options.helm === false ? undefined : (options.helm ?? findHelm());
   if (roots.length && helm) {
@@ -54,8 +56,12 @@ export function scanCharts(
     notes.push(...run.notes);
     for (const render of run.renders) {
       if (!("templates" in render)) continue;
-      renderedCharts.push(render.chart ? `${render.chart}/` : "");
-      for (const [path, template] of render.templates) rendered.set(path, template);
+      const texts: string[] = [];
+      for (const [path, template] of render.templates) {
+        rendered.set(path, template);
+        texts.push(template.text);
+      }
+      renderedCharts.set(render.chart ? `${render.chart}/` : "", texts.join("\n"));
     }
   } else if (roots.length && options.helm !== false && files.some(isManifestTemplate)) {
     notes.push({
@@ -70,6 +76,8 @@ export function scanCharts(
   const findings: Finding[] = [];
   for (const file of files) {
     const output = rendered.get(file.relative);
+    // `helm test` pods run only under `helm test` (and Tilt's helm() drops them).
+    if (output && /(^|\/)templates\/(.*\/)?tests\//.test(file.relative)) continue;
     if (output) {
       const read = readSource(file);
       notes.push(...read.notes);
@@ -79,12 +87,18 @@ export function scanCharts(
       const scan: ScanOptions = { rules: MANIFEST_RULES, levels, context };
       const suppressed = suppressions(read.source);
       for (const finding of checkSource(virtual, scan)) {
-        const moved = toTemplate(finding, virtual, read.source, output);
+        const { moved, literal } = toTemplate(finding, virtual, read.source, output);
+        // A password the template does not write itself comes from values (reported there) or
+        // from a function (`randAlphaNum`, `lookup`): not a literal of this file.
+        if (moved.ruleId === "plaintext-credentials" && !literal) continue;
         if (!isSuppressed(suppressed, moved.line, moved.ruleId)) findings.push(moved);
       }
       continue;
     }
-    if (isManifestTemplate(file) && !renderedCharts.some((c) => file.relative.startsWith(c))) {
+    if (
+      isManifestTemplate(file) &&
+      ![...renderedCharts.keys()].some((c) => file.relative.startsWith(c))
+    ) {
       // Read by the template rules in the scan too: here only what they leave to manifests.
       const read = readSource(file);
       if (!read.source) continue;
@@ -95,7 +109,38 @@ export function scanCharts(
       );
     }
   }
-  return { rendered: new Set(rendered.keys()), findings, notes };
+  return { rendered: new Set(rendered.keys()), renderedCharts, findings, notes };
+}
+
+/** Image rules, whose findings on a chart's values the rendered templates show as deployed. */
+const IMAGE_RULES = new Set([
+  "image-latest-tag",
+  "stateful-image-tag",
+  "bitnami-image",
+  "archived-image",
+]);
+
+/**
+ * The findings of a run without the image findings on a rendered chart's default values.yaml
+ * whose image the chart renders (the same, or with a tag the values leave out): the rendered templates judge it as deployed (a values image with
+ * no tag renders with the tag the template gives it, `default .Chart.AppVersion`), and report it
+ * at the template line if it is wrong. Values images the templates do not render stay reported.
+ */
+export function withoutRenderedValues(
+  findings: Finding[],
+  renderedCharts: ReadonlyMap<string, string>,
+): Finding[] {
+  return findings.filter((f) => {
+    const chart = /^(.*?)values\.ya?ml$/.exec(f.file)?.[1];
+    const output = chart === undefined ? undefined : renderedCharts.get(chart);
+    if (output === undefined || !IMAGE_RULES.has(f.ruleId)) return true;
+    // The messages of image rules start with the image: `redis:latest` …
+    const image = /^`([^`]+)`/.exec(f.message)?.[1];
+    if (!image) return true;
+    // The same image rendered; or a values image without a tag that the chart renders with one.
+    const untagged = !/[:@][^/]*$/.test(image);
+    return !output.includes(untagged ? `${image}:` : image);
+  });
 }
 
 /**
@@ -108,7 +153,7 @@ function toTemplate(
   rendered: SourceFile,
   template: SourceFile,
   output: RenderedTemplate,
-): Finding {
+): { moved: Finding; literal: boolean } {
   const line = output.lines[finding.line - 1] ?? 1;
   const renderedLine = rendered.lines()[finding.line - 1]?.text ?? "";
   const renderedEnd =
@@ -116,6 +161,7 @@ function toTemplate(
   const offending = renderedLine.slice(finding.column - 1, renderedEnd - 1);
   const templateLine = template.lines()[line - 1]?.text ?? "";
   const [column, endColumn] = locateIn(templateLine, renderedLine, offending);
+  const literal = templateLine.slice(column - 1, endColumn - 1) === offending;
   const moved: Finding = {
     ...finding,
     file: template.path,
@@ -125,7 +171,7 @@ function toTemplate(
     endColumn,
   };
   delete moved.fix;
-  return moved;
+  return { moved, literal };
 }
 
 /**

@@ -32,6 +32,15 @@ export function classify(path: string, isChartDir: (dir: string) => boolean): Fi
   if (/(^|\/)\.github\/workflows\/[^/]+$/.test(path) || /(^|\.)gitlab-ci\.ya?ml$/.test(name)) {
     return "ci";
   }
+  // A chart's tests (helm-unittest suites), ci/ values (chart-testing) and lint values feed
+  // throwaway installs in CI, never a cluster that lasts.
+  const inChartTests = segments.some(
+    (segment, i) =>
+      i < segments.length - 1 &&
+      (segment === "tests" || segment === "ci") &&
+      isChartDir(segments.slice(0, i).join("/")),
+  );
+  if (inChartTests || /^values[.-](?:lint|test|ci)\.ya?ml$/.test(name)) return undefined;
   if (/^(docker-)?compose([.-][\w.-]*)?\.ya?ml$/.test(name)) return "compose";
   if (/^kustomization\.ya?ml$/i.test(name)) return "kustomization";
   if (/^helmfile([.-][\w.-]*)?\.ya?ml$/.test(name) || segments.includes("helmfile.d")) {

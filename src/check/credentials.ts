@@ -8,7 +8,9 @@ import { get, offsetIn, stringOf, walk } from "./yaml.js";
 
 // POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD, RABBITMQ_DEFAULT_PASS, REDIS_PASSWORD, PGPASSWORD…
 // but not the switches around them (MYSQL_ALLOW_EMPTY_PASSWORD=yes, MYSQL_RANDOM_ROOT_PASSWORD).
-const ENV_NAME = /^(?:[A-Z][A-Z0-9]*_)+(?:PASSWORD|PASSWD|PASS|PWD)$|^(?:PG)?PASSW(?:OR)?D$/;
+// Object stores' secret keys too: AWS_SECRET_ACCESS_KEY, S3_SECRET_KEY, MINIO_SECRET_KEY.
+const ENV_NAME =
+  /^(?:[A-Z][A-Z0-9]*_)+(?:PASSWORD|PASSWD|PASS|PWD|SECRET_KEY|SECRET_ACCESS_KEY)$|^(?:PG)?PASSW(?:OR)?D$/;
 const ENV_SWITCH = /EMPTY|RANDOM|ONETIME|GENERATE|ALLOW/;
 // Chart keys: password, auth.postgresPassword, auth.rootPassword, replicationPassword… but not
 // switches (usePasswordFiles, allowEmptyPassword) nor the key names of an existing Secret.
@@ -17,6 +19,8 @@ const CHART_SWITCH = /^(?:allow|use|enable|disable|require|skip|generate|random|
 const SECRET_NAMES = /secretKey|existingSecret|secretRef|keyRef|Keys$|encryptedData/i;
 // A Secret's keys that hold credentials (its `username` or `host` do not).
 const CREDENTIAL_KEY = /pass|pwd|secret|token|key|cred|cookie|auth|cert|dockerc/i;
+// … but an access key id names a key (its secret key is the secret).
+const KEY_ID = /^(?:aws[-_.]?)?access[-_.]?key(?:[-_.]?id)?$/i;
 // A URL with a password: postgres://user:pass@, redis://:pass@, mongodb+srv://…, https://u:p@…
 const URL_PASSWORD = /\b([a-z][a-z0-9.-]*)(?:\+[\w-]+)?:\/\/[^\s:@/"'`]*:([^\s@/"'`]+)@/gi;
 // … or in its query, as JDBC and some drivers take it: jdbc:postgresql://db/app?password=…
@@ -36,8 +40,13 @@ function urlPasswords(value: string): [string, string, number][] {
 /** A setting in a command: `--set auth.password=…`, `set=['POSTGRES_PASSWORD=…']`. */
 const COMMAND_SETTING =
   /([\w.[\]-]*(?:assword|ASSWORD|_PASS\b|PASSWD)[\w.[\]-]*)=\\?["']?([^\s"'\\,)\]]+)/g;
-// Placeholders filled in later: compose/envsubst ${VAR}, $VAR, Kubernetes $(VAR), templates.
-const PLACEHOLDER = /\$\{|\$\(|\{\{|^\$[A-Za-z_]/;
+// Placeholders filled in later: compose/envsubst ${VAR}, $VAR, Kubernetes $(VAR), templates,
+// fill-in markers (`_PASSWORD_`, `<password>`, `your-password`, `replace-me`), Helm's `<nil>`
+// for an empty value, AWS's documented example keys; and flags (`"true"`), which are no secret.
+const PLACEHOLDER =
+  /\$\{|\$\(|\{\{|^\$[A-Za-z_]|^_[A-Z0-9_]+_$|^<[^>]*>$|^your[-_ ]|^replace[-_ ]?me$|^(?:true|false|yes|no|on|off)$/i;
+/** AWS's documented example keys (AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY). */
+const AWS_EXAMPLE = /^\S{8,}EXAMPLE(?:KEY)?$/;
 
 export const ADVICE = {
   compose: (name: string, list: boolean) =>
@@ -85,6 +94,7 @@ export function* credentialFindings(
   const compose = file.type === "compose";
   if (file.type === "tiltfile" || file.type === "shell") {
     if (where === "shipped") yield* commandCredentials(file);
+    if (where === "shipped" && file.type === "tiltfile") yield* tiltSecrets(file);
     return;
   }
   // Compose files and CI files with service containers run throwaway servers on one machine
@@ -140,7 +150,8 @@ export function* credentialFindings(
 }
 
 const isEnvPassword = (name: string) => ENV_NAME.test(name) && !ENV_SWITCH.test(name);
-const isLiteral = (value: string) => value.trim() !== "" && !PLACEHOLDER.test(value.trim());
+const isLiteral = (value: string) =>
+  value.trim() !== "" && !PLACEHOLDER.test(value.trim()) && !AWS_EXAMPLE.test(value.trim());
 /** A scalar's value as text: numbers are passwords too (`POSTGRES_PASSWORD: 1234`), booleans are not. */
 const text = (node: Scalar) =>
   typeof node.value === "string" || typeof node.value === "number" ? String(node.value) : "";
@@ -186,7 +197,8 @@ function* secretValue(
   const value = text(node).trim();
   const plain = field === "data" ? Buffer.from(value, "base64").toString("utf8") : value;
   const url = urlPasswords(plain).some(([, password]) => isLiteral(password));
-  if (!isLiteral(value) || !(CREDENTIAL_KEY.test(key) || url)) return;
+  const credentialKey = CREDENTIAL_KEY.test(key) && !KEY_ID.test(key);
+  if (!isLiteral(value) || !isLiteral(plain) || !(credentialKey || url)) return;
   const [start, end] = locate(file, node, value, 0, value.length);
   const encoded = field === "data" ? " (base64 is an encoding, not encryption)" : "";
   yield {
@@ -196,6 +208,35 @@ function* secretValue(
     message: `${secret[0]!.toUpperCase()}${secret.slice(1)} commits a literal ${url ? "password, inside a connection URL," : "password"} in \`${field}.${key}\`${encoded}`,
     advice: ADVICE.secret,
   };
+}
+
+/** A string entry of a Starlark dict: `'password': 'hunter2'`. */
+const DICT_ENTRY = /(["'])([\w.-]+)\1\s*:\s*(["'])([^"'\n]*)\3/g;
+
+/** Literal values of the secret_from_dict() calls of a Tiltfile (Tilt's secret extension). */
+function* tiltSecrets(file: SourceFile): Generator<RuleFinding> {
+  for (const call of file.text.matchAll(/\bsecret_from_dict\s*\(/g)) {
+    // The call's text: to its closing parenthesis (strings hold none in practice).
+    let depth = 0;
+    let end = call.index + call[0].length - 1;
+    for (; end < file.text.length; end++) {
+      if (file.text[end] === "(") depth++;
+      else if (file.text[end] === ")" && --depth === 0) break;
+    }
+    const body = file.text.slice(call.index, end);
+    for (const m of body.matchAll(DICT_ENTRY)) {
+      const [, , key, , value] = m as unknown as [string, string, string, string, string];
+      const credential = isEnvPassword(key) || (CREDENTIAL_KEY.test(key) && !KEY_ID.test(key));
+      if (!credential || !isLiteral(value)) continue;
+      const start = call.index + m.index + m[0].length - 1 - value.length;
+      yield {
+        start,
+        end: start + value.length,
+        message: `secret_from_dict() commits the literal \`${key}\` of a Secret`,
+        advice: ADVICE.command(key),
+      };
+    }
+  }
 }
 
 /** `--set key=…` and `KEY=…` settings with a literal password, and URLs, in commands. */

@@ -5,7 +5,14 @@ import type { Glob } from "./glob.js";
 import type { FileType, Note } from "./types.js";
 
 /** Directories that hold other people's code or parity's own state: never scanned. */
-export const SKIPPED_DIRECTORIES = new Set(["node_modules", ".git", "vendor", ".parity"]);
+// tilt_modules: Tilt extensions fetched by `load('ext://…')`, with their own test fixtures.
+export const SKIPPED_DIRECTORIES = new Set([
+  "node_modules",
+  ".git",
+  "vendor",
+  ".parity",
+  "tilt_modules",
+]);
 
 export interface Discovered {
   /** Absolute path. */

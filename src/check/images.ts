@@ -13,6 +13,8 @@ export interface ImageOccurrence {
   end: number;
   /** Configured through a Helm chart (values files, templates): a chart replacement applies. */
   inChart: boolean;
+  /** Its tag is a template or a variable (`:${TAG}`, `:{{ .Values.tag }}`), cut off `display`. */
+  variableTag?: true;
 }
 
 /**
@@ -62,9 +64,10 @@ function literal(raw: string): string | undefined {
 function occurrence(text: string, start: number, inChart: boolean): ImageOccurrence | undefined {
   const image = literal(text);
   const ref = image === undefined ? undefined : parseImage(image);
-  return ref && image
-    ? { ref, display: image, start, end: start + image.length, inChart }
-    : undefined;
+  if (!ref || !image) return undefined;
+  const found: ImageOccurrence = { ref, display: image, start, end: start + image.length, inChart };
+  if (image.length < text.trimEnd().length && /[{$]/.test(text)) found.variableTag = true;
+  return found;
 }
 
 function yamlImages(file: SourceFile): ImageOccurrence[] {

@@ -5,7 +5,7 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
-import { scanCharts, type ChartScanOptions } from "./chart-scan.js";
+import { scanCharts, withoutRenderedValues, type ChartScanOptions } from "./chart-scan.js";
 import { classify } from "./classify.js";
 import { loadConfigFile, parseRuleOptions } from "./config.js";
 import { DIAGNOSTICS } from "./diagnostics.js";
@@ -77,9 +77,11 @@ export function runCheck(path: string, options: RunOptions = {}): CheckResult {
   const findings: Finding[] = [];
   let filesChecked = 0;
   let rendered: ReadonlySet<string> | undefined;
+  let renderedCharts: ReadonlyMap<string, string> = new Map();
   if (stats.isDirectory()) {
     const charts = scanCharts(root, files, levels, options);
     rendered = charts.rendered;
+    renderedCharts = charts.renderedCharts;
     findings.push(...charts.findings);
     notes.push(...charts.notes);
   }
@@ -88,9 +90,9 @@ export function runCheck(path: string, options: RunOptions = {}): CheckResult {
     notes.push(...result.notes);
     if (result.checked) filesChecked++;
   }
-  findings.sort(compareFindings);
+  const reported = withoutRenderedValues(findings, renderedCharts).sort(compareFindings);
   notes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { root, rules: ruleLevels(scan), filesChecked, findings, notes };
+  return { root, rules: ruleLevels(scan), filesChecked, findings: reported, notes };
 }
 
 /** 1 when an error-level finding exists or warnings exceed `maxWarnings`, else 0. */

@@ -105,7 +105,8 @@ const OFFICIAL_POSTGRES = new Set([
  */
 export function postgresMajor(image: ImageOccurrence): number | "latest" | undefined {
   const { ref } = image;
-  if (!OFFICIAL_POSTGRES.has(ref.repository)) return undefined;
+  // A variable tag (`postgres:${PG_VERSION}`) is set where this file cannot see.
+  if (!OFFICIAL_POSTGRES.has(ref.repository) || image.variableTag) return undefined;
   const pg = /(?:^|-)pg(\d+)/.exec(ref.tag ?? ""); // pgvector `0.8.0-pg17`, timescale `latest-pg17`
   if (pg) return Number(pg[1]);
   if (!/(^|\/)(postgres|postgis)$/.test(ref.repository)) return undefined;

@@ -1,9 +1,11 @@
+import { posix } from "node:path";
 import { BACKING_KINDS } from "../connections.js";
 import { bitnamiImage } from "../bitnami.js";
 import { imageReferences } from "../images.js";
 import type { SourceFile } from "../source.js";
-import type { Rule, ScanContext } from "../types.js";
-import { dependencyKind } from "../workloads.js";
+import type { Rule, RuleFinding, ScanContext } from "../types.js";
+import { dependencyKind, items } from "../workloads.js";
+import { get, stringOf, valueStart } from "../yaml.js";
 
 /** Reported by stateful-image-tag, with what a new major does to their data. */
 const STATEFUL = new Set<string>([...BACKING_KINDS, "elasticsearch", "minio"]);
@@ -16,12 +18,26 @@ const BUILT_BY_SKAFFOLD = /^\s*-\s*image:\s*["']?([^\s"'#]+)/gm;
 
 const builtImages = new WeakMap<ScanContext, ReadonlySet<string>>();
 
-/** The images the root's Tiltfile and skaffold.yaml build, read once per run. */
+/** Tiltfiles a Tiltfile runs: `include('./svc/Tiltfile')`. */
+const INCLUDE = /\binclude\(\s*["']([^"']+)["']/g;
+
+/**
+ * The images the root's Tiltfile (with the Tiltfiles it includes) and skaffold.yaml build, read
+ * once per run.
+ */
 function built(context: ScanContext): ReadonlySet<string> {
   let names = builtImages.get(context);
   if (!names) {
     const found = new Set<string>();
-    for (const m of context.read?.("Tiltfile")?.matchAll(BUILT_BY_TILT) ?? []) found.add(m[1]!);
+    const tiltfiles = ["Tiltfile"];
+    for (let i = 0; i < tiltfiles.length && i < 50; i++) {
+      const text = context.read?.(tiltfiles[i]!);
+      for (const m of text?.matchAll(BUILT_BY_TILT) ?? []) found.add(m[1]!);
+      for (const m of text?.matchAll(INCLUDE) ?? []) {
+        const path = posix.normalize(posix.join(posix.dirname(tiltfiles[i]!), m[1]!));
+        if (!path.startsWith("../") && !tiltfiles.includes(path)) tiltfiles.push(path);
+      }
+    }
     const skaffold = context.read?.("skaffold.yaml") ?? context.read?.("skaffold.yml");
     for (const m of skaffold?.matchAll(BUILT_BY_SKAFFOLD) ?? []) found.add(m[1]!);
     builtImages.set(context, (names = found));
@@ -50,6 +66,12 @@ export const imageLatestTagRule: Rule = {
   fileTypes: ["manifest", "compose", "helm-values", "kustomization", "ci"],
   triggers: ["image", "container", "services", "docker://"],
   *check(file, context) {
+    // A kustomization's `images:` rewrites images of its resources: the tag is theirs unless
+    // `newTag` sets one.
+    if (file.type === "kustomization") {
+      yield* kustomizeLatest(file);
+      return;
+    }
     const images = imageReferences(file);
     if (!images.length) return;
     const local = built(context);
@@ -103,4 +125,22 @@ function builtHere(file: SourceFile, offset: number): boolean {
   return siblings.some((line) =>
     /^[\s-]*(?:build\s*:|imagePullPolicy\s*:\s*["']?Never\b)/.test(line),
   );
+}
+
+function* kustomizeLatest(file: SourceFile): Generator<RuleFinding> {
+  for (const doc of file.yaml() ?? []) {
+    for (const entry of items(get(doc.contents, "images"))) {
+      const tag = get(entry, "newTag");
+      if (stringOf(tag) !== "latest") continue;
+      const name = stringOf(get(entry, "newName")) ?? stringOf(get(entry, "name")) ?? "the image";
+      const start = valueStart(tag!);
+      yield {
+        start,
+        end: start + "latest".length,
+        message: `\`newTag: latest\` runs \`${name}\` at whatever was pushed last, different from one pull to the next`,
+        advice:
+          "Set `newTag` to a version tag, or `digest` to the image's digest (`kustomize edit set image`).",
+      };
+    }
+  }
 }

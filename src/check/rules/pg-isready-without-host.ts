@@ -58,7 +58,12 @@ function* manifests(file: SourceFile): Generator<Command> {
       const what = called(container.init ? "init container" : "container", container.node, [
         "name",
       ]);
-      const own = container.kind === "postgres" && !container.init;
+      // The server: a postgres image, or one built on it (set up by the entrypoint's settings).
+      const own =
+        !container.init &&
+        (container.kind === "postgres" ||
+          !!env(container, "PGDATA") ||
+          !!env(container, "POSTGRES_INITDB_ARGS"));
       // The server's own liveness and startup probes may ask the socket: the process is alive
       // during its first-start init, when TCP is not up yet (over TCP they could kill it then).
       const probes = own ? ["readinessProbe"] : ["readinessProbe", "livenessProbe", "startupProbe"];

@@ -13,14 +13,19 @@ export const plaintextCredentialsRule: Rule = {
       "everyone with the code, and the same in every environment. The rule reports chart keys " +
       "(`password`, `auth.postgresPassword`, `rootPassword`…), environment entries such as " +
       "POSTGRES_PASSWORD, MYSQL_ROOT_PASSWORD, RABBITMQ_DEFAULT_PASS, REDIS_PASSWORD, " +
-      "MONGO_INITDB_ROOT_PASSWORD and MINIO_ROOT_PASSWORD with a literal `value:`, kustomize " +
-      "`secretGenerator` literals, `--set auth.password=…` in Tiltfiles and scripts, and URLs " +
+      "MONGO_INITDB_ROOT_PASSWORD, MINIO_ROOT_PASSWORD and secret keys (AWS_SECRET_ACCESS_KEY, " +
+      "S3_SECRET_KEY) with a literal `value:`, kustomize `secretGenerator` literals, " +
+      "`--set auth.password=…` in Tiltfiles and scripts, Tilt's `secret_from_dict()`, and URLs " +
       "with an embedded password, whatever the scheme (postgres://user:pass@, redis://:pass@, " +
       "amqp://, https://user:token@) or in the query (`jdbc:postgresql://db/app?password=…`). " +
       "Weak values such as `changeme` are reported too: they are committed credentials all the " +
       "same. A Kubernetes Secret with literal `data`/`stringData` credentials (base64 decoded, " +
       "URLs included) is a warning. Not reported: `valueFrom.secretKeyRef`, `existingSecret`, " +
-      "`${VAR}` / `$(VAR)` / `{{ … }}` placeholders (`${VAR:-default}` included), empty values, " +
+      "`${VAR}` / `$(VAR)` / `{{ … }}` placeholders (`${VAR:-default}` included), fill-in markers " +
+      "(`_PASSWORD_`, `<password>`, `your-password`, `replace-me`), AWS's documented example keys, " +
+      'flags (`"true"`), access key ids, empty values, a rendered template\'s values (reported ' +
+      "in values.yaml) and passwords a template generates (`randAlphaNum`), chart tests and ci/ " +
+      "values, " +
       "and the throwaway servers of local compose files and CI service containers (the opt-in " +
       "compose-credentials rule). In a git work tree only files git tracks are read.",
     advice: ADVICE.manifest,
@@ -35,6 +40,9 @@ export const plaintextCredentialsRule: Rule = {
     "PWD",
     /:\/\/[^\s:@/]*:[^\s@/]+@/,
     /\bSecret\b/,
+    "SECRET_KEY",
+    "SECRET_ACCESS_KEY",
+    "secret_from_dict",
   ],
   check: (file, context) => credentialFindings(file, context, "shipped"),
 };

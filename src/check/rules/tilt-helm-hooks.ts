@@ -42,7 +42,9 @@ export const tiltHelmHooksRule: Rule = {
       if (!files.some((f) => f.path === inDirectory(chart.dir, "Chart.yaml"))) continue;
       const prefix = inDirectory(chart.dir, "");
       const hooks = files
+        // Tilt's helm() drops a chart's tests (templates whose path has `/tests/`), as helm does.
         .filter((f) => f.type === "helm-template" && f.path.startsWith(prefix))
+        .filter((f) => !f.path.slice(prefix.length).includes("/tests/"))
         .flatMap((f) => hooksOf(f));
       if (hooks.length) yield finding(file, chart, hooks);
     }
@@ -53,7 +55,10 @@ function hooksOf(file: SourceFile): Hook[] {
   for (const line of logicalLines(file)) {
     const m = HOOK.exec(line.text);
     // `pre-install{{ end }}`: the events end where a template action starts.
-    if (m) return [{ file, events: m[1]!.replace(/(?<=\S)\s*\{\{.*$/, "").trim() }];
+    const events = m?.[1]!.replace(/(?<=\S)\s*\{\{.*$/, "").trim();
+    // `helm test` hooks run only under `helm test`: Tilt never applies them.
+    if (events !== undefined && !/^test(-success|-failure)?$/.test(events))
+      return [{ file, events }];
   }
   return [];
 }

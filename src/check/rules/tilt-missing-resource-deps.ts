@@ -118,7 +118,8 @@ function usesOf(app: Resource, deployed: Deployed, declared: Resource[]): Use[] 
   const uses: Use[] = [];
   let waits: Set<string> | undefined;
   for (const { workload, path } of deployed.byName.get(app.workload) ?? []) {
-    if (deployed.databases.has(workload)) continue;
+    // A CronJob runs on its schedule, long after `tilt up` brought its database up.
+    if (deployed.databases.has(workload) || workload.kind === "CronJob") continue;
     for (const container of workload.pods.containers.filter((c) => !c.init)) {
       for (const [name, value] of container.env) {
         for (const endpoint of endpoints(value)) {

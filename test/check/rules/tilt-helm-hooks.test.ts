@@ -135,7 +135,7 @@ testFilesRule(tiltHelmHooksRule, {
         Tiltfile:
           "k8s_yaml(helm('./charts/api', name='a'))\nk8s_yaml(helm(\"charts/api\", name='b'))\n",
         "charts/api/Chart.yaml": CHART,
-        "charts/api/templates/_hooks.tpl": '{{- define "x" }}helm.sh/hook: test{{ end }}\n',
+        "charts/api/templates/_hooks.tpl": '{{- define "x" }}helm.sh/hook: post-delete{{ end }}\n',
         "charts/api/templates/migrate.yaml": HOOK_JOB.replace(
           "pre-install,pre-upgrade",
           "{{ .Values.migrations.hook }}",
@@ -149,7 +149,7 @@ testFilesRule(tiltHelmHooksRule, {
           severity: "warning",
           text: "./charts/api",
           message:
-            /`helm\.sh\/hook: test` in charts\/api\/templates\/_hooks\.tpl and 1 more template/,
+            /`helm\.sh\/hook: post-delete` in charts\/api\/templates\/_hooks\.tpl and 1 more template/,
         },
         {
           file: "Tiltfile",
