@@ -13,7 +13,7 @@ export interface ThreadContext {
    * A file as the scanner reads it: from the {@link ScanContext.files} view when the view holds
    * it (its text is not read again, its parse is shared), else from disk.
    */
-  read: (file: Discovered) => { source?: SourceFile; notes: Note[] };
+  read: (file: Discovered) => { source?: SourceFile; notes: Note[]; oversized?: number };
   /** Tells the view which file is being checked (undefined when none), to share its parse. */
   checking: (file: SourceFile | undefined) => void;
 }
@@ -78,7 +78,8 @@ export function threadContext(root: string, files: readonly Discovered[]): Threa
     context,
     read: (file) => {
       const entry = viewed?.get(file.relative);
-      if (entry) {
+      // An oversized manifest has neither: read again, to be streamed.
+      if (entry && (entry.source || entry.notes.length)) {
         const { source, notes } = entry;
         return {
           source: source && new SourceFile(file.relative, file.type, source.text, source),

@@ -29,6 +29,7 @@ import type { Discovered } from "./discover.js";
 import { fileInventory, type FileInventory } from "./inventory.js";
 import { RULES } from "./rules/index.js";
 import { checkSource, readSource, triggered, type ScanOptions } from "./scan.js";
+import { checkLargeFile } from "./stream.js";
 import { SourceFile } from "./source.js";
 import type { Finding, Note, RuleLevel, ScanContext } from "./types.js";
 
@@ -176,7 +177,8 @@ function threadScanner(
 ): (index: number) => FileResult {
   const scan: ScanOptions = { rules: RULES, levels: share.levels, context: thread.context };
   return (index) => {
-    const { source, notes } = thread.read(share.files[index]!);
+    const { source, notes, oversized } = thread.read(share.files[index]!);
+    if (oversized !== undefined) return checkLargeFile(share.files[index]!, oversized, scan);
     if (!source) return { findings: [], notes, checked: false };
     thread.checking(source);
     const findings = checkSource(source, scan);

@@ -17,7 +17,10 @@ import type {
   Severity,
 } from "./types.js";
 
-/** Files larger than this are skipped: generated bundles, dumps, not configuration. */
+/**
+ * Files larger than this are not read whole: manifests are streamed document by document
+ * (stream.ts), any other type is skipped (generated bundles, dumps, not configuration).
+ */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export interface ScanOptions {
@@ -104,12 +107,13 @@ export function checkText(
 export function readSource(
   file: Discovered,
   twin?: SourceFile,
-): { source?: SourceFile; notes: Note[] } {
+): { source?: SourceFile; notes: Note[]; oversized?: number } {
   const skip = (message: string) => ({ notes: [{ file: file.relative, message }] });
   let bytes: Buffer;
   try {
     const read = readLimited(file.path);
     if (typeof read === "number") {
+      if (file.type === "manifest") return { notes: [], oversized: read };
       return skip(
         `skipped: ${(read / 1024 / 1024).toFixed(1)} MiB is over the ${MAX_FILE_BYTES / 1024 / 1024} MiB limit`,
       );

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../../src/check/index.js";
 import { MAX_FILE_BYTES } from "../../src/check/scan.js";
+import { MAX_DOCUMENT_CHARS } from "../../src/check/stream.js";
 import { UsageError } from "../../src/errors.js";
 import { code, repo } from "./helpers.js";
 
@@ -137,12 +138,47 @@ describe("robustness on real repositories", () => {
     expect(runCheck(dir).findings.map((f) => f.file)).toEqual([".github/workflows/ci.yml"]);
   });
 
-  it("skips files over 2 MiB with a note", () => {
-    const big = `${POD}#${"x".repeat(MAX_FILE_BYTES)}\n`;
-    const result = runCheck(repo({ "big.yaml": big, "pod.yaml": POD }));
-    expect(result.findings.map((f) => f.file)).toEqual(["pod.yaml"]);
+  it("reads manifest bundles over 2 MiB document by document, findings at the bundle's lines", () => {
+    // An operator install: thousands of documents, mistakes near the start, middle and end.
+    const filler = (i: number) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\ndata:\n  k: "${"v".repeat(400)}"\n`;
+    const docs: string[] = [];
+    for (let i = 0; i < 6000; i++) docs.push(filler(i));
+    docs[3] = POD;
+    docs[3000] = POD.replace("bitnami/redis:7", "bitnami/postgresql:16");
+    docs.push(POD.replace("bitnami/redis:7", "bitnami/kafka:3"));
+    const big = docs.join("---\n");
+    expect(big.length).toBeGreaterThan(MAX_FILE_BYTES);
+    const lineOf = (needle: string) => big.slice(0, big.indexOf(needle)).split("\n").length;
+    const result = runCheck(
+      repo({ "install.yaml": big, "values.yaml": `#${"x".repeat(MAX_FILE_BYTES)}` }),
+    );
+    expect(result.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`)).toEqual([
+      `install.yaml:${lineOf("bitnami/redis:7")}:14 bitnami-image`,
+      `install.yaml:${lineOf("bitnami/postgresql:16")}:14 bitnami-image`,
+      `install.yaml:${lineOf("bitnami/kafka:3")}:14 bitnami-image`,
+    ]);
+    const mib = (big.length / 1024 / 1024).toFixed(1);
     expect(result.notes).toEqual([
-      { file: "big.yaml", message: "skipped: 2.0 MiB is over the 2 MiB limit" },
+      { file: "install.yaml", message: `${mib} MiB: read document by document` },
+      // Any other type is still skipped: a values file that large is generated.
+      { file: "values.yaml", message: "skipped: 2.0 MiB is over the 2 MiB limit" },
+    ]);
+    expect(result.filesChecked).toBe(1);
+  });
+
+  it("leaves out, with a note, a single document over 16 MiB and reads the others", () => {
+    const huge = `kind: ConfigMap\ndata:\n${"  k: x\n".repeat(Math.ceil(MAX_DOCUMENT_CHARS / 7) + 1)}`;
+    const big = `${POD}---\n${huge}---\n${POD}`;
+    const result = runCheck(repo({ "bundle.yaml": big }));
+    const last = big.split("\n").length - 1;
+    expect(result.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([
+      "4 bitnami-image",
+      `${last} bitnami-image`,
+    ]);
+    expect(result.notes.map((n) => n.message)).toEqual([
+      expect.stringMatching(/^\d+\.\d MiB: read document by document$/),
+      "the document at line 5 is over 16 MiB: not read",
     ]);
   });
 
