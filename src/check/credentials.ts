@@ -20,7 +20,7 @@ const SECRET_NAMES = /secretKey|existingSecret|secretRef|keyRef|Keys$|encryptedD
 // A Secret's keys that hold credentials (its `username` or `host` do not).
 const CREDENTIAL_KEY = /pass|pwd|secret|token|key|cred|cookie|auth|cert|dockerc/i;
 // … but an access key id names a key (its secret key is the secret).
-const KEY_ID = /^(?:aws[-_.]?)?access[-_.]?key(?:[-_.]?id)?$/i;
+const KEY_ID = /access[-_.]?key(?:[-_.]?id)?$/i;
 // A URL with a password: postgres://user:pass@, redis://:pass@, mongodb+srv://…, https://u:p@…
 const URL_PASSWORD = /\b([a-z][a-z0-9.-]*)(?:\+[\w-]+)?:\/\/[^\s:@/"'`]*:([^\s@/"'`]+)@/gi;
 // … or in its query, as JDBC and some drivers take it: jdbc:postgresql://db/app?password=…
@@ -215,15 +215,17 @@ const DICT_ENTRY = /(["'])([\w.-]+)\1\s*:\s*(["'])([^"'\n]*)\3/g;
 
 /** Literal values of the secret_from_dict() calls of a Tiltfile (Tilt's secret extension). */
 function* tiltSecrets(file: SourceFile): Generator<RuleFinding> {
-  for (const call of file.text.matchAll(/\bsecret_from_dict\s*\(/g)) {
+  // Commented-out calls (`# k8s_yaml(secret_from_dict(…`) run nothing: blanked, offsets kept.
+  const text = file.text.replace(/^[ \t]*#.*$/gm, (line) => " ".repeat(line.length));
+  for (const call of text.matchAll(/\bsecret_from_dict\s*\(/g)) {
     // The call's text: to its closing parenthesis (strings hold none in practice).
     let depth = 0;
     let end = call.index + call[0].length - 1;
-    for (; end < file.text.length; end++) {
-      if (file.text[end] === "(") depth++;
-      else if (file.text[end] === ")" && --depth === 0) break;
+    for (; end < text.length; end++) {
+      if (text[end] === "(") depth++;
+      else if (text[end] === ")" && --depth === 0) break;
     }
-    const body = file.text.slice(call.index, end);
+    const body = text.slice(call.index, end);
     for (const m of body.matchAll(DICT_ENTRY)) {
       const [, , key, , value] = m as unknown as [string, string, string, string, string];
       const credential = isEnvPassword(key) || (CREDENTIAL_KEY.test(key) && !KEY_ID.test(key));

@@ -15,6 +15,8 @@ export interface ImageOccurrence {
   inChart: boolean;
   /** Its tag is a template or a variable (`:${TAG}`, `:{{ .Values.tag }}`), cut off `display`. */
   variableTag?: true;
+  /** Helm values' `{repository, tag}` map, whose template joins the parts (and fills the tag). */
+  split?: true;
 }
 
 /**
@@ -137,7 +139,9 @@ function splitImage(
   const display = `${registry ? `${registry}/` : ""}${repository}${tag && !/[{$]/.test(tag) ? `:${tag}` : ""}`;
   const ref = parseImage(display);
   const start = offsetIn(file.text, repoNode, repository);
-  return ref ? { ref, display, start, end: start + repository.length, inChart } : undefined;
+  return ref
+    ? { ref, display, start, end: start + repository.length, inChart, split: true }
+    : undefined;
 }
 
 function dockerfileImages(file: SourceFile): ImageOccurrence[] {

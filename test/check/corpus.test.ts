@@ -59,6 +59,11 @@ const CASES: Case[] = [
         image:
           repository: ghcr.io/acme/app
           tag: ""
+        # Not rendered (disabled): its template gives it the chart's appVersion.
+        runners:
+          enabled: false
+          image:
+            repository: ghcr.io/acme/runners
         db:
           image: mongo:8.0.4
       `),
@@ -307,6 +312,12 @@ const CASES: Case[] = [
         k8s_yaml(secret_from_dict('db', inputs = {
             'user': 'postgres',
             'password': 'hunter2-pg',
+        }))
+        # k8s_yaml(secret_from_dict('export', inputs = {
+        #     'password': 'commented-out',
+        # }))
+        k8s_yaml(secret_from_dict('s3', inputs = {
+            'export-aws-access-key-id': 'foobar',
         }))
       `),
     },

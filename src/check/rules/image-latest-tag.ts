@@ -55,12 +55,16 @@ export const imageLatestTagRule: Rule = {
       "An image on `latest`, or on no tag (which is `latest`), is whatever was pushed last: two " +
       "nodes, two developers or two restarts run different software, and Kubernetes pulls it " +
       "again on every pod start (imagePullPolicy defaults to Always for `latest`). The rule " +
-      "reads every image reference of manifests, rendered Helm templates, values files, compose, " +
-      "kustomize and CI files, including the registries that took over Bitnami's images " +
-      "(`bitnamilegacy/…`, `bitnamisecure/…`). Not reported: a digest (`@sha256:…`), a templated " +
-      "tag, databases and brokers (stateful-image-tag says what a new major does to their " +
-      "data), images the repository builds itself (Tilt's `docker_build`/`custom_build`, " +
-      "Skaffold's artifacts, a compose service with `build:`, `imagePullPolicy: Never`).",
+      "reads every image reference of manifests, rendered Helm templates, values files, compose " +
+      "and CI files, and kustomize's `newTag: latest`, including the registries that took over " +
+      "Bitnami's images (`bitnamilegacy/…`, `bitnamisecure/…`). Not reported: a digest " +
+      "(`@sha256:…`), a templated tag, a values `{repository, tag}` map without a tag (its " +
+      "template fills it, most often with the chart's appVersion; a chart that renders is judged " +
+      "on what it renders), a kustomization's `images:` entry without `newTag` (it keeps its " +
+      "resource's tag), databases and brokers (stateful-image-tag says what a new major does to " +
+      "their data), images the repository builds itself (Tilt's `docker_build`/`custom_build`, " +
+      "in the root Tiltfile and those it `include()`s, Skaffold's artifacts, a compose service " +
+      "with `build:`, `imagePullPolicy: Never`), and a chart's `helm test` pods.",
     advice: "Pin a version tag, ideally with its digest (`image:1.2.3@sha256:…`).",
   },
   fileTypes: ["manifest", "compose", "helm-values", "kustomization", "ci"],
@@ -79,6 +83,9 @@ export const imageLatestTagRule: Rule = {
       const { ref, display } = image;
       if (display.includes("@") || /[:@]/.test(file.text[image.end] ?? "")) continue;
       if (ref.tag !== undefined && ref.tag !== "latest") continue;
+      // A values map without a tag leaves it to the template, which most often defaults it to
+      // the chart's appVersion (a chart that renders is judged on what it renders).
+      if (image.split && ref.tag === undefined) continue;
       const bitnami = bitnamiImage(ref)?.kind;
       // Gone whatever the tag (bitnami-image); archived or account-bound (archived-image).
       if (bitnami === "bitnami" || ARCHIVED.test(ref.repository)) continue;
