@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /** mulberry32: a small seeded PRNG, so that every run generates the same tree. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -19,7 +19,7 @@ function prng(seed) {
   };
 }
 
-const WORDS = [
+export const WORDS = [
   "orders",
   "billing",
   "catalog",
@@ -41,7 +41,16 @@ const WORDS = [
   "import",
   "tenant",
 ];
-const TEAMS = ["core", "growth", "platform", "data", "commerce", "identity", "infra", "mobile"];
+export const TEAMS = [
+  "core",
+  "growth",
+  "platform",
+  "data",
+  "commerce",
+  "identity",
+  "infra",
+  "mobile",
+];
 const LANGS = [
   { base: "node:22-alpine", cmd: '["node", "dist/server.js"]', build: "npm ci && npm run build" },
   { base: "golang:1.24-alpine", cmd: '["/app/server"]', build: "go build -o /app/server ./cmd" },

@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { anyOf, checkInternals, installed, timeCommands } from "./check-run.js";
+import { anyOf, checkInternals, timeCommands } from "./check-run.js";
 import { generateTree } from "./check-tree.js";
+import { peerTools } from "./peers.js";
 import { fmt } from "./stats.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -36,8 +37,10 @@ export async function run() {
     const check = parity({});
     const allCores = parity({ PARITY_CHECK_WORKERS: String(workers) });
     const grep = { file: "grep", args: ["-rIn", "-E", anyOf(triggers), dir], ok: [0, 1] };
-    const yamllint = { file: "yamllint", args: ["-d", "relaxed", dir], ok: [0, 1] };
-    const hasYamllint = installed("yamllint");
+    // The one `npm run bench:tools` installs, else one on PATH.
+    const yamllintPath = peerTools().yamllint.path;
+    const yamllint = { file: yamllintPath, args: ["-d", "relaxed", dir], ok: [0, 1] };
+    const hasYamllint = yamllintPath !== null;
 
     // The findings, once (and a warm-up of the page cache and of parity's code cache).
     const once = spawnSync(check.file, check.args, {
@@ -93,8 +96,8 @@ export async function run() {
         ? []
         : [
             "**yamllint is not installed, so the comparison with it is skipped:** install it with " +
-              "`apt-get install -y yamllint` (Debian, Ubuntu) or `pip install yamllint`, then run " +
-              "`npm run bench -- check` again.",
+              "`npm run bench:tools` (or `pip install yamllint`), then run `npm run bench -- check` " +
+              "again.",
             "",
           ]),
       "| measure | result | target |",
@@ -111,7 +114,7 @@ export async function run() {
         "error to it, as to any YAML linter). parity check reads every file a rule reads and parses " +
         "a file's YAML only when a rule's trigger words occur in it, once for all its rules (and " +
         "for the rules of other files that look at it); it uses worker threads for runs of more " +
-        `than ${parallelMinFiles} files (\`PARITY_CHECK_WORKERS\` overrides), because below that a ` +
+        `than ${parallelMinFiles} files or 8 MiB (\`PARITY_CHECK_WORKERS\` overrides), because below that a ` +
         "worker costs about what it brings on 2 CPUs: the single-threaded run already keeps the " +
         "second CPU partly busy with V8's garbage collector and compiler threads, and a worker " +
         "brings its own. The floor reads every file once and matches the same trigger words " +

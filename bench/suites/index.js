@@ -2,6 +2,8 @@ import * as render from "./render.js";
 import * as up from "./up.js";
 import * as myapp from "./myapp.js";
 import * as check from "./check.js";
+import * as checkPeers from "./check-peers.js";
+import * as corpus from "./corpus.js";
 import * as cluster from "./cluster.js";
 import * as kinds from "./kinds.js";
 
@@ -11,6 +13,8 @@ export const suites = [
   { name: "up", run: up.run },
   { name: "myapp", run: myapp.run },
   { name: "check", run: check.run },
+  { name: "check-peers", run: checkPeers.run },
+  { name: "corpus", run: corpus.run },
   { name: "cluster", run: cluster.run },
   { name: "kinds", run: kinds.run },
 ];

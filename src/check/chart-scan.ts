@@ -122,9 +122,9 @@ const IMAGE_RULES = new Set([
 
 /**
  * The findings of a run without the image findings on a rendered chart's default values.yaml
- * whose image the chart renders (the same, or with a tag the values leave out): the rendered templates judge it as deployed (a values image with
- * no tag renders with the tag the template gives it, `default .Chart.AppVersion`), and report it
- * at the template line if it is wrong. Values images the templates do not render stay reported.
+ * whose image the chart renders (the same, or with the tag the values leave out, often
+ * `default .Chart.AppVersion`): the rendered templates judge it as deployed and report it at the
+ * template line if it is wrong. Values images the templates do not render stay reported.
  */
 export function withoutRenderedValues(
   findings: Finding[],

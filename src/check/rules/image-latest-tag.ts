@@ -68,7 +68,18 @@ export const imageLatestTagRule: Rule = {
     advice: "Pin a version tag, ideally with its digest (`image:1.2.3@sha256:…`).",
   },
   fileTypes: ["manifest", "compose", "helm-values", "kustomization", "ci"],
-  triggers: ["image", "container", "services", "docker://"],
+  // Only what can name an untagged or `latest` image: most manifests pin every tag, and are then
+  // not parsed for this rule. `latest` anywhere (kustomize's newTag too); an `image:` value with
+  // no tag or digest (a registry's port allowed), inline or in a flow map; an image as a map
+  // (GitLab CI's `image: {name: …}`); GitHub's job `container:`, CI and compose `services:`.
+  triggers: [
+    "latest",
+    /\bimage["']?\s*:\s*["']?(?:[\w.-]+(?::\d+)?\/)*[\w.-]+["']?\s*(?:[,}#]|$)/m,
+    /\bimage\s*:\s*(?:\{|$)/m,
+    /\bcontainer\s*:/,
+    /^\s*services\s*:/m,
+    "docker://",
+  ],
   *check(file, context) {
     // A kustomization's `images:` rewrites images of its resources: the tag is theirs unless
     // `newTag` sets one.

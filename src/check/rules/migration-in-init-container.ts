@@ -157,12 +157,9 @@ function risk(
   const replicas = isScalar(count) && typeof count.value === "number" ? count.value : 0;
   const [scaler] = nearestObjects(
     file,
-    context,
+    { files: () => scalerFiles(context) },
     (o) => scales(o, workload),
-    (text) =>
-      (text.includes("HorizontalPodAutoscaler") || text.includes("ScaledObject")) &&
-      workload.name !== undefined &&
-      text.includes(workload.name),
+    (text) => workload.name !== undefined && text.includes(workload.name),
   );
   // A StatefulSet starts its pods one by one (OrderedReady) unless told to start them together.
   const policy = stringOf(getIn(workload.node, ["spec", "podManagementPolicy"]));
@@ -190,4 +187,18 @@ function scales(object: K8sObject, workload: Workload): boolean {
     sameNamespace(object.namespace, workload.namespace) &&
     !(isScalar(max) && typeof max.value === "number" && max.value <= 1)
   );
+}
+
+const scalerFilesOf = new WeakMap<ScanContext, readonly SourceFile[]>();
+
+/** The run's files that may hold an autoscaler: looked for once a run, not once a workload. */
+function scalerFiles(context: ScanContext): readonly SourceFile[] {
+  let found = scalerFilesOf.get(context);
+  if (!found) {
+    found = (context.files?.() ?? []).filter(
+      (f) => f.text.includes("HorizontalPodAutoscaler") || f.text.includes("ScaledObject"),
+    );
+    scalerFilesOf.set(context, found);
+  }
+  return found;
 }
