@@ -5,9 +5,7 @@
 // the words every rule's prefilter looks for and no linter, parity check included, can skip one
 // unread or unparsed. Beside them, Helm charts (Chart.yaml, values files, templates) give
 // checkov's helm framework and parity's chart rendering their share of the work.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { prng, TEAMS, WORDS } from "./check-tree.js";
+import { seeded, TEAMS, WORDS, writer } from "./check-tree.js";
 
 const PARTS = ["api", "worker", "consumer", "scheduler", "web", "admin", "sync", "indexer"];
 /** Backing services a file runs beside its app (mostly clean; a few carry the rules' mistakes). */
@@ -50,27 +48,17 @@ function url(dep, host, user, pw) {
  * relative to `dir`.
  */
 export function generateDenseTree(dir, { files = 2000, seed = 20250214 } = {}) {
-  const rand = prng(seed);
-  const pick = (list) => list[Math.floor(rand() * list.length)];
-  const chance = (p) => rand() < p;
-  const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
+  const { rand, pick, chance, int } = seeded(seed);
   const g = { rand, pick, chance, int };
   let written = 0;
   let bytes = 0;
   let charts = 0;
   let chartFiles = 0;
   const manifestPaths = [];
-  const made = new Set();
+  const put = writer(dir);
   const write = (path, text) => {
-    const full = join(dir, path);
-    const parent = dirname(full);
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      made.add(parent);
-    }
-    writeFileSync(full, text);
+    bytes += put(path, text);
     written++;
-    bytes += Buffer.byteLength(text);
   };
 
   for (let app = 0; written < files; app++) {

@@ -7,8 +7,34 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+/** The seeded choices a generator makes: the same seed, the same tree. */
+export function seeded(seed) {
+  const rand = prng(seed);
+  return {
+    rand,
+    pick: (list) => list[Math.floor(rand() * list.length)],
+    chance: (p) => rand() < p,
+    int: (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1)),
+  };
+}
+
+/** Writes files below `dir`, making each directory once; returns the bytes written. */
+export function writer(dir) {
+  const made = new Set();
+  return (path, text) => {
+    const full = join(dir, path);
+    const parent = dirname(full);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(full, text);
+    return Buffer.byteLength(text);
+  };
+}
+
 /** mulberry32: a small seeded PRNG, so that every run generates the same tree. */
-export function prng(seed) {
+function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -77,26 +103,16 @@ const STATEFUL = [
  * and NOTES.txt). Returns `{ yaml, files, bytes }`: YAML files, all files, all bytes.
  */
 export function generateTree(dir, { target = 5000, seed = 20240611 } = {}) {
-  const rand = prng(seed);
-  const pick = (list) => list[Math.floor(rand() * list.length)];
-  const chance = (p) => rand() < p;
-  const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
+  const { rand, pick, chance, int } = seeded(seed);
   let yaml = 0;
   let files = 0;
   let bytes = 0;
   let limit = target;
-  const made = new Set();
+  const put = writer(dir);
   const write = (path, text) => {
     if (yaml >= limit) return;
-    const full = join(dir, path);
-    const parent = dirname(full);
-    if (!made.has(parent)) {
-      mkdirSync(parent, { recursive: true });
-      made.add(parent);
-    }
-    writeFileSync(full, text);
+    bytes += put(path, text);
     files++;
-    bytes += Buffer.byteLength(text);
     if (/\.ya?ml$/.test(path)) yaml++;
   };
 
