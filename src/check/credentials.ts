@@ -104,7 +104,7 @@ export function* credentialFindings(
   for (const doc of file.yaml() ?? []) {
     const secret = stringOf(get(doc.contents, "kind")) === "Secret";
     const secretName = isMap(doc.contents)
-      ? called("Secret", doc.contents, ["metadata", "name"])
+      ? called("Secret", doc.contents, ["metadata", "name"], file)
       : "a Secret with no name";
     for (const { node, path, parent } of walk(doc)) {
       const key = path[path.length - 1];

@@ -27,6 +27,8 @@ export class SourceFile {
   private readonly load: (() => string) | undefined;
   /** Set on a chart template's rendered output: its images are configured through the chart. */
   fromChart = false;
+  /** Set on a template read tolerantly (template.ts): its text before the actions were blanked. */
+  template: string | undefined;
 
   constructor(
     /** Relative to the scanned root, `/`-separated. */

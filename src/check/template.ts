@@ -8,5 +8,7 @@ import { SourceFile } from "./source.js";
  */
 export function maskedTemplate(file: SourceFile): SourceFile {
   const text = file.text.replace(/\{\{[^]*?\}\}/g, (action) => action.replace(/[^\n]/g, " "));
-  return new SourceFile(file.path, "manifest", text);
+  const masked = new SourceFile(file.path, "manifest", text);
+  masked.template = file.text;
+  return masked;
 }

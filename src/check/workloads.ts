@@ -237,9 +237,21 @@ function parse(file: SourceFile): { objects: K8sObject[]; workloads: Workload[] 
  * How a message names an object or a container (`Deployment \`web\``), or says what its name is
  * not: no name at all, or one a template (masked to nothing) would give it.
  */
-export function called(what: string, node: YAMLMap, path: readonly string[]): string {
-  const name = stringOf(getIn(node, path));
-  if (name?.trim()) return `${what} \`${name.trim()}\``;
+export function called(
+  what: string,
+  node: YAMLMap,
+  path: readonly string[],
+  /** The file of `node`: a template read tolerantly shows what its blanked actions were. */
+  file?: SourceFile,
+): string {
+  const nameNode = getIn(node, path);
+  const name = stringOf(nameNode);
+  // The value as written: from the start of its line (a blanked action before it is not in
+  // the scalar's range) to its end.
+  const [from, to] = nameNode?.range ?? [0, 0];
+  const line = file?.template?.lastIndexOf("\n", from) ?? -1;
+  const templated = file?.template?.slice(line + 1, to).includes("{{");
+  if (name?.trim() && !templated) return `${what} \`${name.trim()}\``;
   const a = /^[aeiou]/i.test(what) ? "an" : "a";
   const present = keyNode(path.length > 1 ? getIn(node, path.slice(0, -1)) : node, path.at(-1)!);
   return `${a} ${what} with ${present ? "a templated name" : "no name"}`;

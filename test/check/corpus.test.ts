@@ -15,6 +15,10 @@ interface Case {
   seenIn: string;
   files: Record<string, string>;
   expected: string[];
+  /** Check with helm (default), or read the charts' templates as text, as without helm. */
+  render?: false;
+  /** Text the first finding's message holds. */
+  message?: string;
 }
 
 const CHART = "apiVersion: v2\nname: app\nversion: 0.1.0\nappVersion: 1.2.3\n";
@@ -346,16 +350,46 @@ const CASES: Case[] = [
       "k8s/tools.yaml:9 image-latest-tag",
     ],
   },
+  {
+    name: "a chart read as text (it does not render): probes from an include are not missing",
+    seenIn: "langfuse/langfuse-k8s",
+    render: false,
+    files: {
+      "chart/Chart.yaml": CHART,
+      "chart/templates/db.yaml": code(`
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: {{ include "app.fullname" . }}-db
+        spec:
+          template:
+            spec:
+              containers:
+                - name: postgres
+                  image: postgres:16.4
+                  {{- include "app.probes" . | nindent 10 }}
+                - name: cache
+                  image: redis:7.4.1
+                  {{- with .Values.resources }}
+                  resources:
+                    {{- toYaml . | nindent 12 }}
+                  {{- end }}
+      `),
+    },
+    expected: ["chart/templates/db.yaml:13 stateful-readiness-probe"],
+    message: "container `cache` of a StatefulSet with a templated name runs `redis:7.4.1`",
+  },
 ];
 
 describe("patterns from public repositories (bench/corpus)", () => {
   const helm = helmBinary();
   for (const c of CASES) {
     it(`${c.name} (seen in ${c.seenIn})`, () => {
-      const result = runCheck(repo(c.files), { helm });
+      const result = runCheck(repo(c.files), { helm: c.render ?? helm });
       const found = result.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`).sort();
       const detail = result.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}: ${f.message}`);
       expect(found, detail.join("\n")).toEqual([...c.expected].sort());
+      if (c.message) expect(result.findings[0]?.message).toContain(c.message);
     });
   }
 });

@@ -89,7 +89,7 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
         ...(fix ? { fix } : {}),
         start: image!.start,
         end: image!.end,
-        message: `\`${image!.display}\` in ${called(workload.kind, workload.node, ["metadata", "name"])} gets \`KAFKA_PORT=tcp://…\` from the Service \`kafka\` (${where}) and reads it as a broker setting: its pod spec lacks \`enableServiceLinks: false\``,
+        message: `\`${image!.display}\` in ${called(workload.kind, workload.node, ["metadata", "name"], file)} gets \`KAFKA_PORT=tcp://…\` from the Service \`kafka\` (${where}) and reads it as a broker setting: its pod spec lacks \`enableServiceLinks: false\``,
       };
     }
   }

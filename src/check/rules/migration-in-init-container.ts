@@ -66,7 +66,7 @@ export const migrationInInitContainerRule: Rule = {
     const source = template ? maskedTemplate(file) : file;
     for (const workload of workloads(source)) {
       if (!WORKLOADS.has(workload.kind)) continue;
-      const what = called(workload.kind, workload.node, ["metadata", "name"]);
+      const what = called(workload.kind, workload.node, ["metadata", "name"], source);
       for (const container of workload.containers) {
         const found = container.init ? migration(source, container.node) : undefined;
         if (!found) continue;
@@ -79,7 +79,7 @@ export const migrationInInitContainerRule: Rule = {
           start: found.start,
           end: found.end,
           severity,
-          message: `${called("init container", container.node, ["name"])} of ${what} runs \`${found.match}\`: ${why}`,
+          message: `${called("init container", container.node, ["name"], source)} of ${what} runs \`${found.match}\`: ${why}`,
           advice:
             `Run the migration (\`${found.command}\`) once, as a Job with the same image` +
             `${image ? ` (\`${image}\`)` : ""} and \`restartPolicy: Never\` (a Helm pre-install,pre-upgrade ` +

@@ -55,9 +55,12 @@ function* manifests(file: SourceFile): Generator<Command> {
   for (const workload of workloads(file)) {
     for (const container of workload.containers) {
       if (env(container, "PGHOST")) continue;
-      const what = called(container.init ? "init container" : "container", container.node, [
-        "name",
-      ]);
+      const what = called(
+        container.init ? "init container" : "container",
+        container.node,
+        ["name"],
+        file,
+      );
       // The server: a postgres image, or one built on it (set up by the entrypoint's settings).
       const own =
         !container.init &&

@@ -36,7 +36,7 @@ export const rabbitmqDeploymentRule: Rule = {
         yield {
           start,
           end: start + "Deployment".length,
-          message: `${called("Deployment", workload.node, ["metadata", "name"])} runs \`${container.image.display}\`: every new pod has a new hostname, so RabbitMQ starts a new node (\`rabbit@<hostname>\`) with empty data`,
+          message: `${called("Deployment", workload.node, ["metadata", "name"], file)} runs \`${container.image.display}\`: every new pod has a new hostname, so RabbitMQ starts a new node (\`rabbit@<hostname>\`) with empty data`,
         };
         break;
       }

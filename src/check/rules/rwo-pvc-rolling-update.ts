@@ -63,7 +63,7 @@ function* check(file: SourceFile, context: FilesContext | undefined): Generator<
         ...(fix ? { fix } : {}),
         start,
         end: start + claimName.length,
-        message: `${called("Deployment", workload.node, ["metadata", "name"])} mounts the ReadWriteOnce claim \`${claimName}\`${where} with the RollingUpdate strategy: the new pod starts before the old one releases the volume`,
+        message: `${called("Deployment", workload.node, ["metadata", "name"], file)} mounts the ReadWriteOnce claim \`${claimName}\`${where} with the RollingUpdate strategy: the new pod starts before the old one releases the volume`,
       };
     }
   }

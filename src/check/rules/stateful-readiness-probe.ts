@@ -1,6 +1,7 @@
 import { bitnamiImage } from "../bitnami.js";
-import { parse, type Node } from "yaml";
+import { parse, type Node, type YAMLMap } from "yaml";
 import { addPair } from "../edit.js";
+import type { SourceFile } from "../source.js";
 import type { Fix, Rule } from "../types.js";
 import { get, keyNode } from "../yaml.js";
 import { asksServer, judgeProbe } from "../readiness.js";
@@ -57,7 +58,7 @@ export const statefulReadinessProbeRule: Rule = {
   *check(file) {
     for (const workload of workloads(file)) {
       if (!CONTROLLERS.has(workload.kind)) continue;
-      const owner = called(workload.kind, workload.node, ["metadata", "name"]);
+      const owner = called(workload.kind, workload.node, ["metadata", "name"], file);
       for (const container of workload.containers) {
         const kind = container.kind;
         const probe = kind && PROBES[kind];
@@ -65,9 +66,10 @@ export const statefulReadinessProbeRule: Rule = {
         if (container.init || !probe || !container.image || bitnamiImage(container.image.ref)) {
           continue;
         }
-        // A merge key (`<<: *base`) may bring a probe this text does not show.
-        if (get(container.node, "<<")) continue;
-        const who = `${called("container", container.node, ["name"])} of ${owner}`;
+        // A merge key (`<<: *base`) may bring a probe this text does not show; so may a
+        // template's action inside the container (`{{- include "app.probes" . | nindent 10 }}`).
+        if (get(container.node, "<<") || templatedKeys(file, container.node)) continue;
+        const who = `${called("container", container.node, ["name"], file)} of ${owner}`;
         const advice = (before: string, after: string) =>
           `${before}\`readinessProbe: {${probe}, periodSeconds: 5, failureThreshold: 6}\`${after}` +
           (kind === "redis" || kind === "valkey"
@@ -103,6 +105,29 @@ export const statefulReadinessProbeRule: Rule = {
     }
   },
 };
+
+/**
+ * Whether a tolerantly read template writes keys of the container itself from an action, as
+ * `{{- include "app.probes" . | nindent 10 }}` does at the container keys' indentation: on the
+ * container's lines, up to the next line of less indentation (blanked action lines included).
+ */
+function templatedKeys(file: SourceFile, container: YAMLMap): boolean {
+  const first = container.items[0]?.key as Node | undefined;
+  if (file.template === undefined || !first?.range) return false;
+  const start = file.position(first.range[0]);
+  const indent = start.column - 1;
+  const lines = file.lines();
+  const templateLines = file.template.split("\n");
+  for (let i = start.line; i < lines.length; i++) {
+    const text = lines[i]!.text;
+    if (text.trim() && text.length - text.trimStart().length < indent) break;
+    const action = /^\s*\{\{-?\s*(?:include|template|toYaml|tpl)\b.*\|\s*n?indent\s+(\d+)/.exec(
+      templateLines[i] ?? "",
+    );
+    if (action && Number(action[1]) === indent) return true;
+  }
+  return false;
+}
 
 /** Kinds whose probe may fail on a server that works: no fix is offered for them. */
 const NO_FIX = new Set<DependencyKind>(["mariadb"]);
