@@ -51,6 +51,21 @@ describe("parity up on the local target, end to end", { timeout: 180_000 }, () =
     for (const secret of secrets()) expect(up.stdout + up.stderr).not.toContain(secret);
   });
 
+  it("has the app listen on loopback only, where parity's HOST puts it", () => {
+    // Listening sockets (state 0A) on the app's port, from the kernel's tables: address:port hex.
+    const port = ports.app.toString(16).toUpperCase().padStart(4, "0");
+    const listening = ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((table) =>
+      readFileSync(table, "utf8")
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((f) => f[1]?.endsWith(`:${port}`) && f[3] === "0A")
+        .map((f) => f[1]!.split(":")[0]!),
+    );
+    // 127.0.0.1 as the kernel writes it (little-endian); not 00000000 (every interface).
+    expect(listening).toEqual(["0100007F"]);
+  });
+
   it("serves an app that reads and writes Postgres, Redis and RabbitMQ", async () => {
     expect((await getJson(`${app}/items?name=first`, "POST")).status).toBe(201);
     const { status, body } = await getJson(`${app}/items`);

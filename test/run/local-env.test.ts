@@ -32,6 +32,7 @@ apps:
     command: node fixed.js
     env:
       PORT: "7000"
+      HOST: 0.0.0.0
   internal:
     port: 3000
     forward: false
@@ -83,13 +84,16 @@ describe("localEnv", () => {
       AMQP_URL: "amqp://shop:plainrabbit@127.0.0.1:5672/%2F",
       LOG_LEVEL: "debug",
       PORT: "28080",
+      HOST: "127.0.0.1",
     });
     expect(appHostPort(app("shop"))).toBe(28080);
   });
 
-  it("leaves PORT to the spec when the spec's env sets it", () => {
+  it("leaves PORT and HOST to the spec when the spec's env sets them", () => {
     const env = localEnv(app("fixed"), { ...BASE, PORT: "1234" });
     expect(env.PORT).toBe("7000");
+    // The spec asks to listen beyond loopback: its choice stands.
+    expect(env.HOST).toBe("0.0.0.0");
   });
 
   it("uses the app's own port for PORT when it is not forwarded", () => {
@@ -99,6 +103,7 @@ describe("localEnv", () => {
 
   it("sets no PORT for an app without a port (and keeps one from the base env)", () => {
     expect(localEnv(app("worker"), BASE)).not.toHaveProperty("PORT");
+    expect(localEnv(app("worker"), BASE)).not.toHaveProperty("HOST");
     expect(localEnv(app("worker"), { ...BASE, PORT: "5" }).PORT).toBe("5");
     expect(appHostPort(app("worker"))).toBeUndefined();
   });

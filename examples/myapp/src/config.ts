@@ -35,6 +35,15 @@ const fields = {
     .transform(Number)
     .refine((port) => port >= 1 && port <= 65535, "is not a port number (1-65535)")
     .default(8080),
+  // Where the server listens: every interface by default, as a container must; parity's local
+  // target hands the app 127.0.0.1, so that nothing on the host listens beyond loopback.
+  HOST: z
+    .string()
+    .regex(
+      /^(?:[\d.]+|[\da-fA-F:]*:[\da-fA-F:.]*|[a-zA-Z\d][\w.-]*)$/,
+      "is not an address or host name",
+    )
+    .default("0.0.0.0"),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: () => `is not one of ${LOG_LEVELS.join(", ")}` })
     .default("info"),
@@ -56,9 +65,12 @@ export function loadConfig<K extends keyof Fields>(
   env: NodeJS.ProcessEnv = process.env,
 ): Config<K> {
   const shape = Object.fromEntries(keys.map((k) => [k, fields[k]]));
-  // An empty variable is as good as unset for the optional ones (PORT=, LOG_LEVEL=).
+  // An empty variable is as good as unset for the optional ones (PORT=, HOST=, LOG_LEVEL=).
   const input = Object.fromEntries(
-    keys.map((k) => [k, env[k] === "" && k in { PORT: 1, LOG_LEVEL: 1 } ? undefined : env[k]]),
+    keys.map((k) => [
+      k,
+      env[k] === "" && k in { PORT: 1, HOST: 1, LOG_LEVEL: 1 } ? undefined : env[k],
+    ]),
   );
   const result = z.object(shape).safeParse(input);
   if (result.success) return result.data as Config<K>;

@@ -17,6 +17,7 @@ const config = configOrExit("myapp", [
   "REDIS_URL",
   "AMQP_URL",
   "PORT",
+  "HOST",
   "LOG_LEVEL",
 ]);
 const log = createLogger("myapp", config.LOG_LEVEL);
@@ -40,7 +41,7 @@ onShutdown(log, async () => {
 });
 
 try {
-  await app.listen({ port: config.PORT, host: "0.0.0.0" });
+  await app.listen({ port: config.PORT, host: config.HOST });
 } catch (error) {
   log.fatal({ err: (error as Error).message }, "cannot listen");
   process.exit(1);

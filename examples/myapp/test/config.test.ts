@@ -7,7 +7,7 @@ const GOOD = {
   REDIS_URL: "redis://default:pw@127.0.0.1:6379/0",
   AMQP_URL: "amqp://myapp:pw@127.0.0.1:5672/%2F",
 };
-const ALL = ["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PORT", "LOG_LEVEL"] as const;
+const ALL = ["DATABASE_URL", "REDIS_URL", "AMQP_URL", "PORT", "HOST", "LOG_LEVEL"] as const;
 
 /** The problems loadConfig reports for `env`, or [] when it accepts it. */
 function problems(env: Record<string, string>): string[] {
@@ -22,7 +22,15 @@ function problems(env: Record<string, string>): string[] {
 
 describe("configuration from the environment", () => {
   it("accepts the URLs parity wires, with PORT 8080 and LOG_LEVEL info by default", () => {
-    expect(loadConfig(ALL, GOOD)).toEqual({ ...GOOD, PORT: 8080, LOG_LEVEL: "info" });
+    expect(loadConfig(ALL, GOOD)).toEqual({
+      ...GOOD,
+      PORT: 8080,
+      HOST: "0.0.0.0",
+      LOG_LEVEL: "info",
+    });
+    expect(loadConfig(ALL, { ...GOOD, HOST: "127.0.0.1" }).HOST).toBe("127.0.0.1");
+    expect(loadConfig(ALL, { ...GOOD, HOST: "::1" }).HOST).toBe("::1");
+    expect(loadConfig(ALL, { ...GOOD, HOST: "" }).HOST).toBe("0.0.0.0");
     expect(loadConfig(ALL, { ...GOOD, PORT: "46080", LOG_LEVEL: "debug" })).toMatchObject({
       PORT: 46080,
       LOG_LEVEL: "debug",
@@ -44,6 +52,7 @@ describe("configuration from the environment", () => {
     [{ AMQP_URL: "http://x" }, ["AMQP_URL is not a URL of the form amqp:// or amqps://…"]],
     [{ PORT: "http" }, ["PORT is not a port number"]],
     [{ PORT: "70000" }, ["PORT is not a port number (1-65535)"]],
+    [{ HOST: "http://x" }, ["HOST is not an address or host name"]],
     [
       { LOG_LEVEL: "loud" },
       ["LOG_LEVEL is not one of fatal, error, warn, info, debug, trace, silent"],
