@@ -2,18 +2,38 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { StringDecoder } from "node:string_decoder";
 import { RUN_HEADER } from "../run/local/log-tail.js";
 
+/** A followed file: `only` keeps the lines it accepts (default: every line). */
+export interface FollowedFile {
+  name: string;
+  path: string;
+  only?: (line: string) => boolean;
+}
+
+export interface FollowOptions {
+  from?: "start" | "end" | "lastRun";
+  intervalMs?: number;
+  /** Colour each resource's prefix, one colour per file as compose does (a terminal's only). */
+  colour?: boolean;
+}
+
+/** Compose's palette: cyan, yellow, green, magenta, blue, then the bright ones. */
+const COLOURS = [36, 33, 32, 35, 34, 96, 93, 92, 95, 94];
+
 /**
  * Follows log files like `tail -f`, prefixing each line with its resource; a file that is
  * truncated or recreated is read again from its start. Returns a function that stops.
  */
 export function followLogs(
-  files: ReadonlyArray<{ name: string; path: string }>,
+  files: ReadonlyArray<FollowedFile>,
   write: (line: string) => void,
-  options: { from?: "start" | "end" | "lastRun"; intervalMs?: number } = {},
+  options: FollowOptions = {},
 ): () => void {
   const width = Math.max(0, ...files.map((f) => f.name.length));
-  const followed = files.map((f) => ({
+  const followed = files.map((f, i) => ({
     ...f,
+    prefix: options.colour
+      ? `\x1b[${COLOURS[i % COLOURS.length]}m${f.name.padEnd(width)} |\x1b[0m `
+      : `${f.name.padEnd(width)} | `,
     offset: startOffset(f.path, options.from ?? "end"),
     inode: inodeOf(f.path),
     partial: "",
@@ -47,7 +67,7 @@ export function followLogs(
       file.offset = stat.size;
       const lines = (file.partial + file.decoder.write(buffer)).split("\n");
       file.partial = lines.pop() ?? "";
-      for (const line of lines) write(`${file.name.padEnd(width)} | ${line}`);
+      for (const line of lines) if (!file.only || file.only(line)) write(file.prefix + line);
     }
   };
   poll();

@@ -204,6 +204,10 @@ describe("no orphans", { timeout: 120_000 }, () => {
     for (const [name, p] of Object.entries(running))
       expect(alive(p), `${name} (pid ${p.pid})`).toBe(false);
     expect(up.output()).toMatch(/shop\s+\| listening on 21780/);
+    // The servers' boot chatter stays in their log files; `parity logs` has it.
+    expect(up.output()).not.toMatch(/postgres\s+\| .*ready to accept connections/);
+    expect(up.output()).not.toMatch(/rabbitmq\s+\| .*[Ss]erver startup complete/);
+    expect(parity(["logs", "postgres"], dir).stdout).toMatch(/ready to accept connections/);
     parity(["down", "--volumes"], dir);
   });
 });

@@ -1,6 +1,7 @@
 import { appendFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { warnsOrFails } from "../../src/cli/commands/up.js";
 import { followLogs } from "../../src/cli/follow.js";
 import { RUN_HEADER } from "../../src/run/local/log-tail.js";
 import { tempDir, waitUntil } from "../helpers/run-fakes.js";
@@ -156,5 +157,50 @@ describe("followLogs", () => {
     appendFileSync(db, "after stop, again\n");
     await waitUntil(() => witness.includes("db      | after stop, again"), "the witness");
     expect(lines).toEqual(["db      | last words"]);
+  });
+});
+
+describe("followLogs: what a foreground up shows", () => {
+  it("keeps only the lines a file's filter accepts, and colours prefixes when asked", async () => {
+    writeFileSync(db, "");
+    writeFileSync(web, "");
+    const stop = followLogs(
+      [
+        { name: "db", path: db, only: warnsOrFails },
+        { name: "web-app", path: web },
+      ],
+      (line) => lines.push(line),
+      { intervalMs: INTERVAL, colour: true },
+    );
+    stops.push(stop);
+    appendFileSync(db, "LOG:  checkpoint starting\nWARNING:  could not flush\n");
+    appendFileSync(web, "GET /readyz 200\n");
+    await waitUntil(() => lines.length === 2, "two lines");
+    stop();
+    expect(lines).toEqual([
+      "\x1b[36mdb      |\x1b[0m WARNING:  could not flush",
+      "\x1b[33mweb-app |\x1b[0m GET /readyz 200",
+    ]);
+  });
+
+  it("tells a server's warnings and failures from its boot chatter", () => {
+    const loud = [
+      "2026-12-08 01:00:00.000 UTC [42] WARNING:  could not open statistics file",
+      '2026-12-08 01:00:00.000 UTC [42] FATAL:  password authentication failed for user "app"',
+      '2026-12-08 01:00:00.000 UTC [42] ERROR:  relation "items" does not exist',
+      "1234:M 08 Dec 2026 01:00:00.000 # WARNING Memory overcommit must be enabled!",
+      "1234:M 08 Dec 2026 01:00:00.000 # Failed to write PID file: Permission denied",
+      "2026-12-08 01:00:00.000 [warning] <0.230.0> Free disk space is insufficient",
+      "2026-12-08 01:00:00.000 [error] <0.230.0> Error on AMQP connection",
+      "[2026-12-08 01:00:00,000] ERROR [KafkaServer id=1] Fatal error during startup",
+    ];
+    const quiet = [
+      "2026-12-08 01:00:00.000 UTC [42] LOG:  database system is ready to accept connections",
+      "1234:M 08 Dec 2026 01:00:00.000 * Ready to accept connections tcp",
+      "2026-12-08 01:00:00.000 [info] <0.230.0> Server startup complete; 4 plugins started.",
+      "[2026-12-08 01:00:00,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)",
+    ];
+    expect(loud.filter((l) => !warnsOrFails(l))).toEqual([]);
+    expect(quiet.filter(warnsOrFails)).toEqual([]);
   });
 });

@@ -124,14 +124,21 @@ export async function upCommand(
       return 0;
     }
 
-    output.info("\nCtrl-C stops the stack\n");
+    output.info(
+      "\nCtrl-C stops the stack; the apps' output follows, dependencies' only when they warn or fail (`parity logs NAME` has all)\n",
+    );
     const longRunning = plan.resources.filter(
       (r) => r.sort !== "job" && result.phases.get(r.name) === "ready",
     );
     const stopFollowing = followLogs(
-      longRunning.map((r) => ({ name: r.name, path: layout.log(r.name) })),
+      longRunning.map((r) => ({
+        name: r.name,
+        path: layout.log(r.name),
+        // A server's boot chatter would bury the apps' output: its log file keeps it.
+        ...(r.sort === "app" ? {} : { only: warnsOrFails }),
+      })),
       (line) => output.print(line),
-      { from: "lastRun" },
+      { from: "lastRun", colour: colourWanted() },
     );
     const crashed = new Set<string>();
     const watch = setInterval(() => {
@@ -159,4 +166,13 @@ export async function upCommand(
     process.off("SIGTERM", onSignal);
     lock.release();
   }
+}
+
+/** A server's log line at warning level or worse, as PostgreSQL, Redis, RabbitMQ and Kafka write it. */
+export const warnsOrFails = (line: string): boolean =>
+  /\b(?:WARN(?:ING)?|ERROR|ERR|FATAL|PANIC|CRITICAL|SEVERE)\b|^\d+:[A-Z] .* # /i.test(line);
+
+/** Colour only on a terminal, and never where NO_COLOR is set (https://no-color.org). */
+function colourWanted(): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR && !process.env.CI;
 }
